@@ -1,0 +1,60 @@
+// Builds the HTTP app: shared middleware, the OpenAPI registry, then each capability's routes.
+import { fromHono } from "chanfana";
+import { Hono } from "hono";
+import { authenticate } from "./http/auth";
+import type { AppEnv } from "./http/context";
+import { corsForKey, preflight } from "./http/cors";
+import { ApiError, renderError } from "./http/errors";
+import { SECURITY_SCHEMES } from "./http/openapi";
+import { rateLimit } from "./http/rate-limit";
+import { requestLog } from "./http/request-log";
+import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
+import { BenchNoop, Healthz, Status } from "./ops/routes";
+import { AddEventNames, CreateKey, CreateProject, GetProject, ListEventNames, ListKeys, ListProjects, RevokeKey } from "./projects";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.onError(renderError);
+  app.notFound((c) => renderError(new ApiError(404, "not_found", `No route ${c.req.method} ${c.req.path}`), c));
+  app.use("*", requestLog);
+
+  const openapi = fromHono(app, {
+    docs_url: "/docs",
+    openapi_url: "/openapi.json",
+    openapiVersion: "3.1",
+    schema: {
+      info: { title: "edgeloop", version: "0.1.0", description: "Edge-native product analytics and decisioning" },
+    },
+  });
+  openapi.registry.registerComponent("securitySchemes", "bearer", SECURITY_SCHEMES.bearer);
+  openapi.registry.registerComponent("securitySchemes", "publishableKey", SECURITY_SCHEMES.publishableKey);
+  openapi.registry.registerComponent("securitySchemes", "publishableKeyQuery", SECURITY_SCHEMES.publishableKeyQuery);
+
+  // Operations (public).
+  openapi.get("/healthz", Healthz);
+  openapi.get("/v1/status", Status);
+  openapi.post("/__bench/noop", BenchNoop);
+
+  // Ingest: browsers (publishable keys, CORS) and backends (JWT).
+  // Middleware first (Hono runs every matching handler in order), so preflights stay unauthenticated.
+  app.options("/v1/events", preflight);
+  app.options("/v1/collect", preflight);
+  app.on("POST", ["/v1/events", "/v1/collect"], corsForKey, authenticate("publishable_key", "jwt", "operator"), rateLimit("ingest"));
+  openapi.post("/v1/events", PostEvents);
+  openapi.post("/v1/collect", PostCollect);
+
+  // Administration.
+  app.use("/v1/admin/*", authenticate("jwt", "operator"), rateLimit("admin"));
+  openapi.post("/v1/admin/projects", CreateProject);
+  openapi.get("/v1/admin/projects", ListProjects);
+  openapi.get("/v1/admin/projects/:project", GetProject);
+  openapi.post("/v1/admin/projects/:project/keys", CreateKey);
+  openapi.get("/v1/admin/projects/:project/keys", ListKeys);
+  openapi.delete("/v1/admin/projects/:project/keys/:key_id", RevokeKey);
+  openapi.get("/v1/admin/projects/:project/event-names", ListEventNames);
+  openapi.post("/v1/admin/projects/:project/event-names", AddEventNames);
+  openapi.get("/v1/admin/dead-letters", ListDeadLetters);
+  openapi.post("/v1/admin/dead-letters/replay", ReplayDeadLetters);
+
+  return app;
+}

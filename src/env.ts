@@ -1,0 +1,63 @@
+// Env bindings and the typed, zod-parsed configuration: the one place a deployment's settings are read.
+import { z } from "zod";
+import type { RateLimiter } from "./http/rate-limiter-do";
+
+export interface Env {
+  DB: D1Database;
+  EVENTS_QUEUE: Queue<unknown>;
+  EVENTS_DLQ: Queue<unknown>;
+  EXPORTS: R2Bucket;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  // Plain vars and secrets; parsed by `config()` below.
+  [key: string]: unknown;
+}
+
+const intVar = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const boolVar = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", ""])])
+  .default(false)
+  .transform((v) => v === true || v === "true" || v === "1");
+
+export const configSchema = z.object({
+  ENVIRONMENT: z.string().default("development"),
+  JWT_SECRET: z.string().min(16, "JWT_SECRET must be at least 16 characters").optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN must be at least 16 characters").optional(),
+  USER_ID_SALT: z.string().min(16, "USER_ID_SALT must be at least 16 characters").optional(),
+  ANONYMIZE_USER_IDS: boolVar,
+  MAX_BATCH_SIZE: intVar(1000),
+  MAX_REQUEST_BYTES: intVar(512 * 1024),
+  MAX_EVENT_BYTES: intVar(32 * 1024),
+  INGEST_RATE_LIMIT_PER_MINUTE: intVar(6000),
+  IP_RATE_LIMIT_PER_MINUTE: intVar(3000),
+  REPORT_RATE_LIMIT_PER_MINUTE: intVar(60),
+  ADMIN_RATE_LIMIT_PER_MINUTE: intVar(600),
+  EVENT_RETENTION_DAYS: intVar(90),
+  /** How long a worker isolate trusts its copy of keys and event names. Revocations take effect within it. */
+  REGISTRY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+}).superRefine((c, ctx) => {
+  if (c.ANONYMIZE_USER_IDS && !c.USER_ID_SALT) {
+    ctx.addIssue({ code: "custom", path: ["USER_ID_SALT"], message: "ANONYMIZE_USER_IDS=true needs a secret USER_ID_SALT" });
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+const parsed = new WeakMap<object, Config>();
+
+/** Parses the deployment's vars once per env object; a misconfiguration fails loudly with every problem named. */
+export function config(env: Env): Config {
+  let c = parsed.get(env);
+  if (!c) {
+    const result = configSchema.safeParse(env);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`edgeloop configuration is invalid: ${problems}`);
+    }
+    c = result.data;
+    parsed.set(env, c);
+  }
+  return c;
+}

@@ -1,0 +1,61 @@
+// Rate-limit middleware: per credential and per client IP, with X-RateLimit-* headers and 429 + Retry-After.
+import type { MiddlewareHandler } from "hono";
+import { config, type Config } from "../env";
+import type { AppContext, AppEnv } from "./context";
+import { hmacSha256Hex } from "./crypto";
+import { ApiError } from "./errors";
+import type { Principal } from "./principal";
+import type { RateDecision } from "./rate-limiter-do";
+
+export type RateScope = "ingest" | "report" | "admin";
+
+function subjectOf(p: Principal): string {
+  switch (p.kind) {
+    case "operator":
+      return "operator";
+    case "jwt":
+      return `jwt:${p.projectId}:${p.sub}`;
+    case "publishable_key":
+      return `key:${p.keyId}`;
+  }
+}
+
+function limitFor(scope: RateScope, p: Principal, cfg: Config): number {
+  if (scope === "ingest") return (p.kind === "publishable_key" && p.ingestLimitPerMinute) || cfg.INGEST_RATE_LIMIT_PER_MINUTE;
+  return scope === "admin" ? cfg.ADMIN_RATE_LIMIT_PER_MINUTE : cfg.REPORT_RATE_LIMIT_PER_MINUTE;
+}
+
+async function hit(c: AppContext, name: string, limit: number): Promise<RateDecision> {
+  const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(name));
+  return stub.hit(limit);
+}
+
+/** Runs after authentication. The IP is keyed through an HMAC so no raw address is kept even as an object name. */
+export function rateLimit(scope: RateScope): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const cfg = config(c.env);
+    const principal = c.get("principal");
+    const ip = c.req.header("cf-connecting-ip");
+    const ipName = ip ? `ip:${await hmacSha256Hex(cfg.USER_ID_SALT ?? "edgeloop-ip", ip)}` : null;
+    const [subject, byIp] = await Promise.all([
+      hit(c, `${scope}:${subjectOf(principal)}`, limitFor(scope, principal, cfg)),
+      ipName ? hit(c, `${scope}:${ipName}`, cfg.IP_RATE_LIMIT_PER_MINUTE) : Promise.resolve(null),
+    ]);
+    // Report the tighter of the two limits, so a client that honours the headers never meets a 429.
+    const binding = byIp && (!byIp.allowed || (subject.allowed && byIp.remaining < subject.remaining)) ? byIp : subject;
+    const headers = {
+      "X-RateLimit-Limit": String(binding.limit),
+      "X-RateLimit-Remaining": String(binding.remaining),
+      "X-RateLimit-Reset": String(Math.ceil(binding.resetAt / 1000)),
+    };
+    if (!subject.allowed || (byIp && !byIp.allowed)) {
+      const retryAfter = Math.max(1, Math.ceil((binding.resetAt - Date.now()) / 1000));
+      throw new ApiError(429, "rate_limited", `Too many requests: the limit is ${binding.limit} per minute`, { limit: binding.limit, scope: binding === byIp ? "ip" : "credential" }, {
+        ...headers,
+        "Retry-After": String(retryAfter),
+      });
+    }
+    await next();
+    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+  };
+}

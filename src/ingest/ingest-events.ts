@@ -1,0 +1,57 @@
+// The ingest handler's steps: read → parse → validate → enrich → enqueue → 202 with per-event rejections.
+import { config } from "../env";
+import { database } from "../db/client";
+import type { AppContext } from "../http/context";
+import { ApiError } from "../http/errors";
+import { log } from "../http/log";
+import { mayImportHistory, projectOf } from "../http/principal";
+import { registeredEventNames } from "../projects/event-names";
+import { requireProject } from "../projects/projects";
+import { enqueueEvents } from "./enqueue";
+import { requestFacts, toEventRow } from "./enrich";
+import { parseIngestBody } from "./parse-body";
+import { readBodyLimited } from "./read-body";
+import { validateEvents } from "./validate-events";
+
+export async function ingestEvents(c: AppContext): Promise<Response> {
+  const cfg = config(c.env);
+  const principal = c.get("principal");
+  const projectId = projectOf(principal, c.req.query("project"));
+  const db = database(c.env.DB);
+
+  const text = await readBodyLimited(c.req.raw, cfg.MAX_REQUEST_BYTES);
+  const body = parseIngestBody(text, cfg.MAX_BATCH_SIZE);
+  const historicalMigration = body.historicalMigration || c.req.query("historical_migration") === "true";
+  if (historicalMigration && !mayImportHistory(principal)) {
+    throw new ApiError(403, "historical_import_forbidden", "Only an admin may send a historical_migration import");
+  }
+
+  const registeredNames = await registeredEventNames(db, projectId, cfg.REGISTRY_CACHE_SECONDS);
+  // Every project starts with the default names, so an empty registry means the project does not exist.
+  if (registeredNames.size === 0) await requireProject(db, projectId);
+
+  const now = Date.now();
+  const { valid, rejected } = validateEvents(body.events, { now, registeredNames, historicalMigration, maxEventBytes: cfg.MAX_EVENT_BYTES });
+  if (valid.length === 0) {
+    const allTooLarge = rejected.every((r) => r.code === "event_too_large");
+    throw new ApiError(
+      allTooLarge ? 413 : 400,
+      allTooLarge ? "payload_too_large" : "no_valid_events",
+      allTooLarge ? `Every event is over MAX_EVENT_BYTES (${cfg.MAX_EVENT_BYTES} bytes)` : "No event in the request was accepted",
+      allTooLarge ? { limit: "MAX_EVENT_BYTES", rejected } : { rejected },
+    );
+  }
+
+  const facts = requestFacts(c.req.header("user-agent"), (c.req.raw.cf as { country?: unknown } | undefined)?.country, now);
+  const salt = cfg.ANONYMIZE_USER_IDS ? cfg.USER_ID_SALT! : null;
+  const rows = await Promise.all(valid.map((v) => toEventRow(v, projectId, principal, facts, salt)));
+
+  try {
+    await enqueueEvents(c.env.EVENTS_QUEUE, rows);
+  } catch (err) {
+    log.error("enqueue_failed", { project: projectId, events: rows.length, error: String(err) });
+    throw new ApiError(503, "queue_unavailable", "Events could not be queued; nothing was accepted, retry the request", undefined, { "Retry-After": "5" });
+  }
+  if (rejected.length > 0) log.info("events_rejected", { project: projectId, rejected: rejected.length, codes: [...new Set(rejected.map((r) => r.code))] });
+  return c.json({ accepted: rows.length, rejected, event_ids: rows.map((r) => r.event_id) }, 202);
+}

@@ -1,0 +1,11 @@
+// Test-only bindings, declared for the type checker.
+import type { D1Migration } from "cloudflare:test";
+import type { Env as AppEnv } from "../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends AppEnv {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}
