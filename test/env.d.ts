@@ -1,4 +1,4 @@
-// Test-only bindings, declared for the type checker.
+// Test-only bindings and the main module's exports, declared for the type checker.
 import type { D1Migration } from "cloudflare:test";
 import type { Env as AppEnv } from "../src/env";
 
@@ -6,6 +6,10 @@ declare global {
   namespace Cloudflare {
     interface Env extends AppEnv {
       TEST_MIGRATIONS: D1Migration[];
+    }
+    interface GlobalProps {
+      mainModule: typeof import("../src/index");
+      durableNamespaces: "RateLimiter";
     }
   }
 }
