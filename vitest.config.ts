@@ -1,9 +1,17 @@
 // Tests run inside workerd (the Workers Vitest integration) against real local D1, Queues, Durable Objects and R2.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
+import { exportJWK, generateKeyPair } from "jose";
 import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
+
+// An RS256 identity provider for the JWKS path: the key pair is made here, the public half is served to the
+// Worker's outbound fetch of JWKS_URL, and the private half is handed to the tests to sign tokens.
+const JWKS_URL = "https://idp.edgeloop.test/.well-known/jwks.json";
+const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+const publicJwk = { ...(await exportJWK(publicKey)), kid: "test-rs256", alg: "RS256", use: "sig" };
+const privateJwk = { ...(await exportJWK(privateKey)), kid: "test-rs256", alg: "RS256" };
 
 export default defineConfig({
   plugins: [
@@ -19,7 +27,13 @@ export default defineConfig({
           // Caching would hide a revocation inside one test; production keeps the default.
           REGISTRY_CACHE_SECONDS: "0",
           IP_RATE_LIMIT_PER_MINUTE: "100",
+          JWT_JWKS_URL: JWKS_URL,
+          TEST_RS256_PRIVATE_JWK: JSON.stringify(privateJwk),
         },
+        outboundService: (request: Request) =>
+          request.url === JWKS_URL
+            ? Response.json({ keys: [publicJwk] })
+            : new Response("tests make no other outbound requests", { status: 502 }),
         // Deliver queued events quickly so integration tests can wait for D1 in milliseconds.
         queueConsumers: {
           "edgeloop-events": { maxBatchTimeout: 0.05, maxRetries: 2, deadLetterQueue: "edgeloop-events-dlq" },

@@ -6,6 +6,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends AppEnv {
       TEST_MIGRATIONS: D1Migration[];
+      TEST_RS256_PRIVATE_JWK: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");

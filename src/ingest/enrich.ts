@@ -1,5 +1,6 @@
 // Server-side enrichment: receive time, country from `cf`, browser/OS/device from the User-Agent, and whose user id it is.
-import { UAParser } from "ua-parser-js";
+// ua-parser-js 1.x is a CommonJS module whose export is the parser itself.
+import UAParser from "ua-parser-js";
 import { hmacSha256Hex } from "../http/crypto";
 import type { Principal } from "../http/principal";
 import type { EventRow } from "./event-schema";

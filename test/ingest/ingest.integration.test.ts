@@ -1,0 +1,236 @@
+// POST /v1/events and /v1/collect end to end inside workerd: edge → real Queue → consumer → real D1.
+import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { asOperator, BASE, bearer, call, ev, eventsOf, json, newProject, waitForEvents } from "../helpers/api";
+
+const CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const DAY = 86_400_000;
+
+describe("POST /v1/events", () => {
+  it("accepts one event from a browser key, queues it and the consumer writes it enriched to D1", async () => {
+    const p = await newProject();
+    const eventId = crypto.randomUUID();
+    const res = await json(
+      "/v1/events",
+      ev("idea_view_opened", { event_id: eventId, user_id: "anon-42", client_session_id: crypto.randomUUID(), resource_type: "PostIdea", resource_id: "17", properties: { content_len: 120, has_html: false } }),
+      { "x-edgeloop-key": p.key, "user-agent": CHROME_WINDOWS },
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 1, rejected: [], event_ids: [eventId] });
+
+    const [row] = await waitForEvents(p.id, 1);
+    expect(row).toMatchObject({
+      event_id: eventId,
+      event_name: "idea_view_opened",
+      user_id: "anon-42",
+      user_identified: 0,
+      resource_type: "PostIdea",
+      resource_id: "17",
+      browser: "Chrome",
+      os: "Windows",
+      device_type: "desktop",
+    });
+    expect(JSON.parse(row!.properties as string)).toEqual({ content_len: 120, has_html: false });
+    expect(row!.received_at).toBeTypeOf("number");
+    // No column holds an IP address.
+    expect(Object.keys(row!).some((k) => k.includes("ip"))).toBe(false);
+  });
+
+  it("accepts an array and a {batch} body, and assigns event ids when missing", async () => {
+    const p = await newProject();
+    const a = await json("/v1/events", [ev("page_view"), ev("button_click")], { "x-edgeloop-key": p.key });
+    const b = await json("/v1/events", { batch: [ev("form_submit"), ev("search_query"), ev("video_play")] }, { "x-edgeloop-key": p.key });
+    expect(a.status).toBe(202);
+    expect(b.status).toBe(202);
+    const ids = [...((await a.json()) as { event_ids: string[] }).event_ids, ...((await b.json()) as { event_ids: string[] }).event_ids];
+    expect(ids).toHaveLength(5);
+    ids.forEach((id) => expect(id).toMatch(/^[0-9a-f-]{36}$/));
+    const rows = await waitForEvents(p.id, 5);
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
+  });
+
+  it("keeps the good events when others in the batch are bad, naming each rejection by index without echoing values", async () => {
+    const p = await newProject();
+    const secretEmail = "maria.silva@example.com";
+    const now = Date.now();
+    const res = await json(
+      "/v1/events",
+      [
+        ev("page_view", { properties: { page: "/a" } }),
+        ev("not_registered"),
+        ev("page_view", { properties: { user_email: "x" } }),
+        ev("page_view", { context: { ref: secretEmail } }),
+        ev("page_view", { occurred_at: new Date(now - 31 * DAY).toISOString() }),
+        ev("page_view", { occurred_at: new Date(now + 25 * 3_600_000).toISOString() }),
+        ev("page_view", { event_id: "not-a-uuid" }),
+        "not an object",
+        ev("button_click", { properties: { nested: { deep: 1 } } }),
+        ev("button_click", { properties: { button_id: "save" } }),
+      ],
+      { "x-edgeloop-key": p.key },
+    );
+    expect(res.status).toBe(202);
+    const text = await res.text();
+    expect(text).not.toContain(secretEmail);
+    const body = JSON.parse(text) as { accepted: number; rejected: Array<{ index: number; code: string; message: string }> };
+    expect(body.accepted).toBe(2);
+    expect(body.rejected.map((r) => [r.index, r.code])).toEqual([
+      [1, "unknown_event_name"],
+      [2, "pii_key"],
+      [3, "pii_value"],
+      [4, "occurred_at_too_old"],
+      [5, "occurred_at_in_future"],
+      [6, "invalid_field"],
+      [7, "invalid_event"],
+      [8, "not_flat"],
+    ]);
+    expect(body.rejected[1]!.message).toContain("properties.user_email");
+    const rows = await waitForEvents(p.id, 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await eventsOf(p.id)).map((r) => r.event_name).sort()).toEqual(["button_click", "page_view"]);
+    expect(rows).toHaveLength(2);
+  });
+
+  it("answers 400 in the one error shape for malformed JSON and for a body that is not events", async () => {
+    const p = await newProject();
+    const malformed = await call("/v1/events", { method: "POST", headers: { "x-edgeloop-key": p.key, "content-type": "application/json" }, body: '{"event_name": ' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: { code: "malformed_json", message: expect.any(String) } });
+    const scalar = await json("/v1/events", 42, { "x-edgeloop-key": p.key });
+    expect(scalar.status).toBe(400);
+    expect(((await scalar.json()) as { error: { code: string } }).error.code).toBe("invalid_body");
+    const empty = await json("/v1/events", [], { "x-edgeloop-key": p.key });
+    expect(((await empty.json()) as { error: { code: string } }).error.code).toBe("empty_batch");
+  });
+
+  it("answers 400 with every rejection when no event is acceptable", async () => {
+    const p = await newProject();
+    const res = await json("/v1/events", [ev("nope"), ev("nada")], { "x-edgeloop-key": p.key });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; details: { rejected: unknown[] } } };
+    expect(body.error.code).toBe("no_valid_events");
+    expect(body.error.details.rejected).toHaveLength(2);
+  });
+
+  it("answers 413 naming the limit: batch size, request bytes, event bytes", async () => {
+    const p = await newProject();
+    const tooMany = await json("/v1/events", Array.from({ length: 1001 }, () => ev()), { "x-edgeloop-key": p.key });
+    expect(tooMany.status).toBe(413);
+    expect(await tooMany.json()).toMatchObject({ error: { code: "payload_too_large", details: { limit: "MAX_BATCH_SIZE", value: 1001 } } });
+
+    const big = Array.from({ length: 30 }, () => ev("page_view", { padding: "x".repeat(20_000) }));
+    const tooBig = await json("/v1/events", big, { "x-edgeloop-key": p.key });
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ error: { code: "payload_too_large", details: { limit: "MAX_REQUEST_BYTES" } } });
+
+    const oneHuge = await json("/v1/events", ev("page_view", { padding: "x".repeat(40_000) }), { "x-edgeloop-key": p.key });
+    expect(oneHuge.status).toBe(413);
+    expect(await oneHuge.json()).toMatchObject({ error: { code: "payload_too_large", details: { limit: "MAX_EVENT_BYTES" } } });
+
+    // Beside a good event, an oversized one is only rejected.
+    const mixed = await json("/v1/events", [ev("page_view", { padding: "x".repeat(40_000) }), ev("page_view")], { "x-edgeloop-key": p.key });
+    expect(mixed.status).toBe(202);
+    expect(await mixed.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, code: "event_too_large" }] });
+  });
+
+  it("is idempotent on event_id: a re-sent event is stored once", async () => {
+    const p = await newProject();
+    const event = ev("page_view", { event_id: crypto.randomUUID(), user_id: "anon-1" });
+    for (let i = 0; i < 3; i++) expect((await json("/v1/events", event, { "x-edgeloop-key": p.key })).status).toBe(202);
+    await json("/v1/events", ev("page_view", { event_id: crypto.randomUUID() }), { "x-edgeloop-key": p.key });
+    await waitForEvents(p.id, 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await eventsOf(p.id)).toHaveLength(2);
+  });
+
+  it("lets a user JWT's sub win over the body's user_id, and keeps an admin backend's user_id", async () => {
+    const p = await newProject();
+    const asUser = await json("/v1/events", ev("page_view", { user_id: "someone-else" }), bearer(await p.user("user-7")));
+    expect(asUser.status).toBe(202);
+    const asAdmin = await json("/v1/events", ev("button_click", { user_id: "user-9" }), bearer(p.admin));
+    expect(asAdmin.status).toBe(202);
+    const rows = await waitForEvents(p.id, 2);
+    const byName = Object.fromEntries(rows.map((r) => [r.event_name, r]));
+    expect(byName.page_view).toMatchObject({ user_id: "user-7", user_identified: 1 });
+    expect(byName.button_click).toMatchObject({ user_id: "user-9", user_identified: 1 });
+  });
+
+  it("lets only an admin backfill history past 30 days (historical_migration)", async () => {
+    const p = await newProject();
+    const old = ev("page_view", { occurred_at: new Date(Date.now() - 200 * DAY).toISOString(), user_id: "u1" });
+    const byUser = await json("/v1/events", { batch: [old], historical_migration: true }, bearer(await p.user("u1")));
+    expect(byUser.status).toBe(403);
+    expect(((await byUser.json()) as { error: { code: string } }).error.code).toBe("historical_import_forbidden");
+    const byKey = await json("/v1/events?historical_migration=true", [old], { "x-edgeloop-key": p.key });
+    expect(byKey.status).toBe(403);
+
+    const withoutFlag = await json("/v1/events", [old], bearer(p.admin));
+    expect(withoutFlag.status).toBe(400);
+    const byAdmin = await json("/v1/events", { batch: [old], historical_migration: true }, bearer(p.admin));
+    expect(byAdmin.status).toBe(202);
+    const [row] = await waitForEvents(p.id, 1);
+    expect(row!.occurred_at).toBe(Date.parse(old.occurred_at as string));
+  });
+
+  it("lets the operator write to a named project only", async () => {
+    const p = await newProject();
+    const noProject = await json("/v1/events", ev(), asOperator);
+    expect(noProject.status).toBe(400);
+    expect(((await noProject.json()) as { error: { code: string } }).error.code).toBe("project_required");
+    const missing = await json("/v1/events?project=does-not-exist", ev(), asOperator);
+    expect(missing.status).toBe(404);
+    const ok = await json(`/v1/events?project=${p.id}`, ev(), asOperator);
+    expect(ok.status).toBe(202);
+    await waitForEvents(p.id, 1);
+  });
+
+  it("accepts names added to the registry, and only those", async () => {
+    const p = await newProject();
+    expect((await json("/v1/events", ev("checkout_started"), { "x-edgeloop-key": p.key })).status).toBe(400);
+    const add = await json(`/v1/admin/projects/${p.id}/event-names`, { event_names: [{ name: "checkout_started", description: "Checkout opened" }] }, bearer(p.admin));
+    expect(add.status).toBe(201);
+    expect(((await add.json()) as { event_names: Array<{ name: string }> }).event_names.map((e) => e.name)).toContain("checkout_started");
+    expect((await json("/v1/events", ev("checkout_started"), { "x-edgeloop-key": p.key })).status).toBe(202);
+    await waitForEvents(p.id, 1);
+  });
+
+  it("answers 503 with Retry-After, accepting nothing, when the queue refuses", async () => {
+    const p = await newProject();
+    // The one injected fault: a producer whose sendBatch rejects, as Queues does when it cannot take a batch.
+    const refusing = { ...env, EVENTS_QUEUE: { sendBatch: () => Promise.reject(new Error("queue unavailable")), send: () => Promise.reject(new Error("queue unavailable")) } };
+    const ctx = createExecutionContext();
+    const worker = (await import("../../src/index")).default;
+    const res = await worker.fetch(
+      new Request(`${BASE}/v1/events`, { method: "POST", headers: { "content-type": "application/json", "x-edgeloop-key": p.key }, body: JSON.stringify([ev(), ev()]) }),
+      refusing as never,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ error: { code: "queue_unavailable" } });
+    expect(body).not.toHaveProperty("accepted");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await eventsOf(p.id)).toHaveLength(0);
+  });
+});
+
+describe("POST /v1/collect (navigator.sendBeacon)", () => {
+  it("takes a text/plain body with the key in the query string", async () => {
+    const p = await newProject();
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/v1/collect?key=${p.key}`, {
+        method: "POST",
+        headers: { "content-type": "text/plain;charset=UTF-8", origin: "https://app.example.com" },
+        body: JSON.stringify({ batch: [ev("page_view", { user_id: "anon-5" }), ev("bogus")] }),
+      }),
+    );
+    expect(res.status).toBe(202);
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 1, code: "unknown_event_name" }] });
+    const [row] = await waitForEvents(p.id, 1);
+    expect(row).toMatchObject({ user_id: "anon-5", user_identified: 0 });
+  });
+});
