@@ -22,6 +22,8 @@ export function createApp() {
     docs_url: "/docs",
     openapi_url: "/openapi.json",
     openapiVersion: "3.1",
+    // Raw errors reach app.onError, which renders the one error shape (chanfana's own is {success:false, errors}).
+    passthroughErrors: true,
     schema: {
       info: { title: "edgeloop", version: "0.1.0", description: "Edge-native product analytics and decisioning" },
     },

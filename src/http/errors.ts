@@ -1,4 +1,5 @@
 // The one error shape, {"error": {"code", "message", "details"}}: thrown as ApiError, rendered in one place.
+import { ApiException } from "chanfana";
 import type { Context } from "hono";
 import { z } from "zod";
 import { log } from "./log";
@@ -49,12 +50,11 @@ export function renderError(err: unknown, c: Context): Response {
   if (isZodError(err)) {
     return errorResponse(new ApiError(400, "validation_failed", "The request does not match the schema", zodDetails(err)));
   }
-  // chanfana's own exceptions (e.g. InputValidationException) carry a status and a message.
-  if (err instanceof Error && "status" in err && typeof (err as { status: unknown }).status === "number") {
-    const status = (err as unknown as { status: number }).status;
-    if (status >= 400 && status < 500) {
-      return errorResponse(new ApiError(status, "invalid_request", err.message || "Invalid request"));
-    }
+  // chanfana's request validation throws its own exceptions (a MultiException of InputValidationExceptions).
+  if (err instanceof ApiException) {
+    const details = (err.buildResponse() as Array<{ message: string; path?: string[] }>).map((e) => ({ path: e.path ?? [], message: e.message }));
+    const code = err.status === 400 ? "validation_failed" : "invalid_request";
+    return errorResponse(new ApiError(err.status, code, err.status === 400 ? "The request does not match the schema" : err.message, details));
   }
   log.error("unhandled_error", { path: c.req.path, method: c.req.method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side"));

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { chunkForSendBatch, SEND_BATCH_MAX_BYTES, SEND_BATCH_MAX_MESSAGES } from "../../../src/ingest/enqueue";
+
+const OVERHEAD = 100;
+type Item = { id: number; size: number };
+const items = (sizes: number[]): Item[] => sizes.map((size, id) => ({ id, size }));
+const sizeOf = (i: Item) => i.size;
+const chunkBytes = (chunk: Item[]) => chunk.reduce((sum, i) => sum + i.size + OVERHEAD, 0);
+
+describe("chunkForSendBatch", () => {
+  it("uses the Queues limits: 100 messages, 256 KB", () => {
+    expect(SEND_BATCH_MAX_MESSAGES).toBe(100);
+    expect(SEND_BATCH_MAX_BYTES).toBe(256 * 1024);
+  });
+
+  it("returns no chunks for no items", () => {
+    expect(chunkForSendBatch([], sizeOf)).toEqual([]);
+  });
+
+  it("splits 250 small items into 100, 100, 50", () => {
+    const input = items(Array(250).fill(10));
+    const chunks = chunkForSendBatch(input, sizeOf);
+    expect(chunks.map((c) => c.length)).toEqual([100, 100, 50]);
+    expect(chunks.flat()).toEqual(input);
+  });
+
+  it("splits large items by bytes, counting 100 bytes of overhead each", () => {
+    // 50,000 + 100 bytes each: five fit in 262,144, six do not.
+    const input = items(Array(12).fill(50_000));
+    const chunks = chunkForSendBatch(input, sizeOf);
+    expect(chunks.map((c) => c.length)).toEqual([5, 5, 2]);
+    for (const chunk of chunks) expect(chunkBytes(chunk)).toBeLessThanOrEqual(SEND_BATCH_MAX_BYTES);
+    expect(chunks.flat()).toEqual(input);
+  });
+
+  it("fills a chunk up to exactly the byte limit", () => {
+    const half = SEND_BATCH_MAX_BYTES / 2 - OVERHEAD;
+    expect(chunkForSendBatch(items([half, half]), sizeOf).map((c) => c.length)).toEqual([2]);
+    expect(chunkForSendBatch(items([half, half + 1]), sizeOf).map((c) => c.length)).toEqual([1, 1]);
+  });
+
+  it("gives an item over the limit a chunk of its own and loses nothing", () => {
+    const input = items([10, 300_000, 10, 10]);
+    const chunks = chunkForSendBatch(input, sizeOf);
+    expect(chunks.map((c) => c.map((i) => i.id))).toEqual([[0], [1], [2, 3]]);
+  });
+
+  it("keeps order and every item for mixed sizes, within both limits", () => {
+    const sizes = Array.from({ length: 500 }, (_, i) => ((i * 7919) % 20_000) + (i % 37 === 0 ? 120_000 : 0));
+    const input = items(sizes);
+    const chunks = chunkForSendBatch(input, sizeOf);
+    expect(chunks.flat()).toEqual(input);
+    for (const chunk of chunks) {
+      expect(chunk.length).toBeGreaterThan(0);
+      expect(chunk.length).toBeLessThanOrEqual(SEND_BATCH_MAX_MESSAGES);
+      expect(chunkBytes(chunk)).toBeLessThanOrEqual(SEND_BATCH_MAX_BYTES);
+    }
+  });
+});
