@@ -12,7 +12,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 
-  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
     switch (batch.queue) {
       case EVENTS_QUEUE_NAME:
         return consumeEvents(batch, env);

@@ -1,0 +1,151 @@
+// The queue consumers against real D1: batched idempotent writes, retry with backoff, dead letters and their replay.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import type { EventRow } from "../../src/ingest/event-schema";
+import { asOperator, bearer, call, eventsOf, json, newProject, waitForEvents } from "../helpers/api";
+
+function row(projectId: string, extra: Partial<EventRow> = {}): EventRow {
+  return {
+    event_id: crypto.randomUUID(),
+    project_id: projectId,
+    event_name: "page_view",
+    occurred_at: Date.now(),
+    received_at: Date.now(),
+    user_id: "anon-1",
+    user_identified: 0,
+    client_session_id: null,
+    request_id: null,
+    resource_type: null,
+    resource_id: null,
+    decision_id: null,
+    policy_id: null,
+    src: "test",
+    context: null,
+    properties: '{"page":"/"}',
+    country: null,
+    browser: null,
+    os: null,
+    device_type: null,
+    ...extra,
+  };
+}
+
+const messages = (bodies: unknown[], attempts = 1) =>
+  bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body }));
+
+async function deliver(queue: string, msgs: ReturnType<typeof messages>) {
+  const batch = createMessageBatch(queue, msgs);
+  // getQueueResult records which messages were retried but not their delay, so the delays are watched here.
+  const delays: Array<number | undefined> = [];
+  for (const m of batch.messages) {
+    const retry = m.retry.bind(m);
+    m.retry = (options?: QueueRetryOptions) => {
+      delays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return { ...(await getQueueResult(batch, ctx)), delays };
+}
+
+async function deadLettersOf(projectId: string) {
+  const { results } = await env.DB.prepare("SELECT * FROM dead_letters WHERE project_id = ?1 ORDER BY id").bind(projectId).all<Record<string, unknown>>();
+  return results;
+}
+
+describe("events consumer", () => {
+  it("writes a full batch of 100 in one go and acks every message", async () => {
+    const p = await newProject();
+    const msgs = messages(Array.from({ length: 100 }, (_, i) => row(p.id, { decision_id: `d-${i}` })));
+    const result = await deliver("edgeloop-events", msgs);
+    expect(result.explicitAcks.sort()).toEqual(msgs.map((m) => m.id).sort());
+    expect(result.retryMessages).toEqual([]);
+    expect(await eventsOf(p.id)).toHaveLength(100);
+  });
+
+  it("is idempotent: a redelivered batch adds no rows", async () => {
+    const p = await newProject();
+    const msgs = messages([row(p.id), row(p.id), row(p.id)]);
+    await deliver("edgeloop-events", msgs);
+    const again = await deliver("edgeloop-events", msgs.map((m) => ({ ...m, attempts: 2 })));
+    expect(again.explicitAcks).toHaveLength(3);
+    expect(await eventsOf(p.id)).toHaveLength(3);
+  });
+
+  it("dead-letters a message that can never be written and still writes the good ones beside it", async () => {
+    const p = await newProject();
+    const good = row(p.id);
+    const msgs = messages([good, { project_id: p.id, event_name: 42 }]);
+    const result = await deliver("edgeloop-events", msgs);
+    expect(result.explicitAcks.sort()).toEqual(msgs.map((m) => m.id).sort());
+    expect((await eventsOf(p.id)).map((r) => r.event_id)).toEqual([good.event_id]);
+    const letters = await deadLettersOf(p.id);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ queue: "edgeloop-events", message_id: msgs[1]!.id, reason: "invalid_event_row", attempts: 1 });
+  });
+
+  it("retries with backoff when D1 refuses the write, and writes on redelivery", async () => {
+    const p = await newProject();
+    const msgs = messages([row(p.id), row(p.id)], 3);
+    // A real D1 failure: the table is briefly missing.
+    await env.DB.exec("ALTER TABLE events RENAME TO events_offline");
+    let result;
+    try {
+      result = await deliver("edgeloop-events", msgs);
+    } finally {
+      await env.DB.exec("ALTER TABLE events_offline RENAME TO events");
+    }
+    expect(result!.explicitAcks).toEqual([]);
+    expect(result!.retryMessages.map((r) => r.msgId).sort()).toEqual(msgs.map((m) => m.id).sort());
+    expect(result!.delays).toEqual([20, 20]); // third attempt: 5 s · 2²
+    expect(await eventsOf(p.id)).toHaveLength(0);
+
+    const retried = await deliver("edgeloop-events", msgs.map((m) => ({ ...m, attempts: 4 })));
+    expect(retried.explicitAcks).toHaveLength(2);
+    expect(await eventsOf(p.id)).toHaveLength(2);
+  });
+});
+
+describe("dead-letter queue", () => {
+  it("stores what exhausted its retries, once, and lets its project's admin read and replay it", async () => {
+    const p = await newProject();
+    const other = await newProject();
+    const lost = row(p.id);
+    const msgs = messages([lost], 6);
+    await deliver("edgeloop-events-dlq", msgs);
+    await deliver("edgeloop-events-dlq", msgs); // redelivered: still one row
+    const letters = await deadLettersOf(p.id);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ queue: "edgeloop-events", reason: "max_retries_exceeded", attempts: 6 });
+
+    const listed = (await (await call("/v1/admin/dead-letters", { headers: bearer(p.admin) })).json()) as { dead_letters: Array<{ id: number; body: EventRow }> };
+    expect(listed.dead_letters.map((d) => d.body.event_id)).toEqual([lost.event_id]);
+    const forOther = (await (await call("/v1/admin/dead-letters", { headers: bearer(other.admin) })).json()) as { dead_letters: unknown[] };
+    expect(forOther.dead_letters).toEqual([]);
+    expect((await call(`/v1/admin/dead-letters?project=${p.id}`, { headers: bearer(other.admin) })).status).toBe(403);
+
+    const id = listed.dead_letters[0]!.id;
+    await expect((await json("/v1/admin/dead-letters/replay", { ids: [id] }, bearer(other.admin))).json()).resolves.toMatchObject({ replayed: [], not_found: [id] });
+    const replay = await json("/v1/admin/dead-letters/replay", { ids: [id] }, bearer(p.admin));
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ replayed: [id], not_replayable: [], not_found: [] });
+
+    // Through the real queue and consumer into D1.
+    const [written] = await waitForEvents(p.id, 1);
+    expect(written!.event_id).toBe(lost.event_id);
+    const after = (await (await call("/v1/admin/dead-letters?include_replayed=true", { headers: bearer(p.admin) })).json()) as { dead_letters: Array<{ replayed_at: string | null }> };
+    expect(after.dead_letters[0]!.replayed_at).not.toBeNull();
+  });
+
+  it("does not replay a body that is not an event row", async () => {
+    const p = await newProject();
+    const msgs = messages([{ project_id: p.id, garbage: true }]);
+    await deliver("edgeloop-events", msgs);
+    const [letter] = await deadLettersOf(p.id);
+    const res = await json(`/v1/admin/dead-letters/replay?project=${p.id}`, { ids: [letter!.id] }, asOperator);
+    expect(await res.json()).toEqual({ replayed: [], not_replayable: [{ id: letter!.id, reason: "the body is not a valid event row" }], not_found: [] });
+  });
+});
