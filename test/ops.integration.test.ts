@@ -1,10 +1,61 @@
-import { exports } from "cloudflare:workers";
+// The operations surface: health, status, the OpenAPI document and the docs page, and unknown routes.
 import { describe, expect, it } from "vitest";
+import { call } from "./helpers/api";
 
 describe("operations surface", () => {
   it("healthz checks D1", async () => {
-    const res = await exports.default.fetch("https://edgeloop.test/healthz");
+    const res = await call("/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", d1: { ok: true } });
+  });
+
+  it("status names the components, the version and the applied migration", async () => {
+    const res = await call("/v1/status");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { version: string; migration: string; components: Record<string, { ok: boolean }> };
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(body.migration).toBe("0000_init.sql");
+    expect(Object.entries(body.components).map(([k, v]) => [k, v.ok])).toEqual([
+      ["d1", true],
+      ["r2", true],
+      ["events_queue", true],
+      ["dead_letter_queue", true],
+      ["rate_limiter", true],
+    ]);
+  });
+
+  it("publishes OpenAPI 3.1 with every route, its schemas and security schemes", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/healthz",
+        "/v1/status",
+        "/v1/events",
+        "/v1/collect",
+        "/v1/admin/projects",
+        "/v1/admin/projects/{project}/keys",
+        "/v1/admin/projects/{project}/keys/{key_id}",
+        "/v1/admin/projects/{project}/event-names",
+        "/v1/admin/dead-letters",
+        "/v1/admin/dead-letters/replay",
+      ]),
+    );
+    expect(Object.keys(doc.paths["/v1/events"]!.post!.responses)).toEqual(expect.arrayContaining(["202", "400", "401", "403", "413", "429", "503"]));
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "publishableKey", "publishableKeyQuery"]);
+    const docs = await call("/docs");
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain("swagger");
+  });
+
+  it("answers unknown routes and the disabled bench floor with the one error shape", async () => {
+    const res = await call("/v1/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "No route GET /v1/nope" } });
+    expect((await call("/__bench/noop", { method: "POST", body: "{}" })).status).toBe(404);
   });
 });
