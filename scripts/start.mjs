@@ -223,10 +223,9 @@ function banner(state) {
 
 async function main() {
   const wrangler = wranglerCommand();
+  if (await portInUse(PORT)) fail(`${HOST}:${PORT} is already in use; stop what runs there or set PORT`);
   const vars = ensureDevVars();
   applyMigrations(wrangler);
-
-  if (await portInUse(PORT)) fail(`${HOST}:${PORT} is already in use; stop what runs there or set PORT`);
 
   say(`starting wrangler dev on ${BASE_URL}`);
   const child = spawn(wrangler.nodeBin, [wrangler.entry, "dev", "--ip", HOST, "--port", String(PORT), ...process.argv.slice(2)], {
