@@ -25,7 +25,7 @@ export default {
     }
   },
 
-  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     await runScheduled(controller, env);
   },
 } satisfies ExportedHandler<Env>;

@@ -234,3 +234,65 @@ describe("POST /v1/collect (navigator.sendBeacon)", () => {
     expect(row).toMatchObject({ user_id: "anon-5", user_identified: 0 });
   });
 });
+
+describe("enrichment and pseudonymisation", () => {
+  it("takes the country from cf and, with ANONYMIZE_USER_IDS=true, stores HMAC-SHA256(salt, project ∅ user) instead of the id", async () => {
+    const p = await newProject();
+    const worker = (await import("../../src/index")).default;
+    const anonymizing = { ...env, ANONYMIZE_USER_IDS: "true" };
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request(`${BASE}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-edgeloop-key": p.key },
+        body: JSON.stringify(ev("page_view", { user_id: "anon-77" })),
+        cf: { country: "BR" },
+      }) as Request<unknown, IncomingRequestCfProperties>,
+      anonymizing as never,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(202);
+    const [row] = await waitForEvents(p.id, 1);
+    // Computed independently of src/: WebCrypto HMAC over the same input.
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.USER_ID_SALT as string), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${p.id}\u0000anon-77`));
+    const expected = [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(row!.user_id).toBe(expected);
+    expect(row!.country).toBe("BR");
+  });
+});
+
+describe("tenancy", () => {
+  it("starts each project with seed 000's nine UI events and seed 002's event types", async () => {
+    const p = await newProject();
+    const res = await call(`/v1/admin/projects/${p.id}/event-names`, { headers: bearer(p.admin) });
+    const names = ((await res.json()) as { event_names: Array<{ name: string }> }).event_names.map((e) => e.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "idea_view_opened", "idea_copy_clicked", "idea_regenerate_clicked", "image_generate_clicked", "image_regenerate_clicked",
+        "image_download_clicked", "image_download_succeeded", "image_download_failed", "post_save_clicked",
+        "page_view", "button_click", "form_submit", "video_play", "course_complete", "search_query", "error_occurred",
+      ]),
+    );
+    expect(names).toHaveLength(16);
+  });
+
+  it("stores only the SHA-256 of a publishable key", async () => {
+    const p = await newProject();
+    const stored = await env.DB.prepare("SELECT * FROM publishable_keys WHERE id = ?1").bind(p.keyId).first<Record<string, unknown>>();
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(p.key));
+    expect(stored!.key_hash).toBe([...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+    expect(Object.values(stored!)).not.toContain(p.key);
+  });
+
+  it("creates projects idempotently and validates their ids", async () => {
+    const p = await newProject();
+    const again = await json("/v1/admin/projects", { id: p.id, name: "renamed?" }, asOperator);
+    expect(again.status).toBe(201);
+    expect(await again.json()).toMatchObject({ id: p.id, name: p.id });
+    const bad = await json("/v1/admin/projects", { id: "Bad Id!", name: "x" }, asOperator);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: "validation_failed", details: [{ path: ["body", "id"] }] } });
+  });
+});
