@@ -5,6 +5,7 @@ import { authenticate } from "./http/auth";
 import type { AppEnv } from "./http/context";
 import { corsForKey, preflight } from "./http/cors";
 import { ApiError, renderError } from "./http/errors";
+import { requireWellFormedJson } from "./http/json-body";
 import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
@@ -46,7 +47,7 @@ export function createApp() {
   openapi.post("/v1/collect", PostCollect);
 
   // Administration.
-  app.use("/v1/admin/*", authenticate("jwt", "operator"), rateLimit("admin"));
+  app.use("/v1/admin/*", authenticate("jwt", "operator"), rateLimit("admin"), requireWellFormedJson);
   openapi.post("/v1/admin/projects", CreateProject);
   openapi.get("/v1/admin/projects", ListProjects);
   openapi.get("/v1/admin/projects/:project", GetProject);

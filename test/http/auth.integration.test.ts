@@ -131,6 +131,12 @@ describe("publishable keys", () => {
     expect((await codeOf(cross)).code).toBe("wrong_project");
   });
 
+  it("answer a malformed admin body with 400 malformed_json", async () => {
+    const res = await call("/v1/admin/projects", { method: "POST", headers: { ...asOperator, "content-type": "application/json" }, body: "{bad" });
+    expect(res.status).toBe(400);
+    expect(await codeOf(res)).toMatchObject({ code: "malformed_json" });
+  });
+
   it("validate origins when created", async () => {
     const p = await newProject();
     const bad = await json(`/v1/admin/projects/${p.id}/keys`, { allowed_origins: ["https://ok.example.com/path"] }, bearer(p.admin));
