@@ -22,7 +22,7 @@ CREATE TABLE `event_names` (
 );
 --> statement-breakpoint
 CREATE TABLE `events` (
-	`event_id` text PRIMARY KEY NOT NULL,
+	`event_id` text NOT NULL,
 	`project_id` text NOT NULL,
 	`event_name` text NOT NULL,
 	`occurred_at` integer NOT NULL,
@@ -41,7 +41,8 @@ CREATE TABLE `events` (
 	`country` text,
 	`browser` text,
 	`os` text,
-	`device_type` text
+	`device_type` text,
+	PRIMARY KEY(`project_id`, `event_id`)
 );
 --> statement-breakpoint
 CREATE INDEX `events_project_occurred` ON `events` (`project_id`,`occurred_at`);--> statement-breakpoint

@@ -3,7 +3,7 @@ import { fromHono } from "chanfana";
 import { Hono } from "hono";
 import { authenticate } from "./http/auth";
 import type { AppEnv } from "./http/context";
-import { corsForKey, preflight } from "./http/cors";
+import { corsForCaller, preflight } from "./http/cors";
 import { ApiError, renderError } from "./http/errors";
 import { requireWellFormedJson } from "./http/json-body";
 import { SECURITY_SCHEMES } from "./http/openapi";
@@ -42,7 +42,7 @@ export function createApp() {
   // Middleware first (Hono runs every matching handler in order), so preflights stay unauthenticated.
   app.options("/v1/events", preflight);
   app.options("/v1/collect", preflight);
-  app.on("POST", ["/v1/events", "/v1/collect"], corsForKey, authenticate("publishable_key", "jwt", "operator"), rateLimit("ingest"));
+  app.on("POST", ["/v1/events", "/v1/collect"], corsForCaller, authenticate("publishable_key", "jwt", "operator"), rateLimit("ingest"));
   openapi.post("/v1/events", PostEvents);
   openapi.post("/v1/collect", PostCollect);
 

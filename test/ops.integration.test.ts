@@ -1,4 +1,6 @@
 // The operations surface: health, status, the OpenAPI document and the docs page, and unknown routes.
+import { env } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call } from "./helpers/api";
 
@@ -9,6 +11,15 @@ describe("operations surface", () => {
     expect(await res.json()).toMatchObject({ status: "ok", d1: { ok: true } });
   });
 
+  it("healthz answers 503 naming the problem when the deployment's configuration is invalid", async () => {
+    const worker = (await import("../src/index")).default;
+    const res = await worker.fetch(new Request("https://edgeloop.test/healthz"), { ...env, JWT_SECRET: "short" } as never, createExecutionContext());
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { status: string; configuration: { ok: boolean; detail: string } };
+    expect(body).toMatchObject({ status: "unavailable", configuration: { ok: false } });
+    expect(body.configuration.detail).toContain("JWT_SECRET must be at least 16 characters");
+  });
+
   it("status names the components, the version and the applied migration", async () => {
     const res = await call("/v1/status");
     expect(res.status).toBe(200);
@@ -16,6 +27,7 @@ describe("operations surface", () => {
     expect(body.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(body.migration).toBe("0000_init.sql");
     expect(Object.entries(body.components).map(([k, v]) => [k, v.ok])).toEqual([
+      ["configuration", true],
       ["d1", true],
       ["r2", true],
       ["events_queue", true],

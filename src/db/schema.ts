@@ -42,8 +42,8 @@ export const eventNames = sqliteTable(
 export const events = sqliteTable(
   "events",
   {
-    /** The idempotency key: a redelivered message or a re-sent event never adds a row. */
-    eventId: text("event_id").primaryKey(),
+    /** The idempotency key within a project: a redelivered message or a re-sent event never adds a row. */
+    eventId: text("event_id").notNull(),
     projectId: text("project_id").notNull(),
     eventName: text("event_name").notNull(),
     occurredAt: integer("occurred_at").notNull(),
@@ -67,6 +67,8 @@ export const events = sqliteTable(
   },
   // Every report and job filters by project first, so project leads the composite indexes.
   (t) => [
+    // Scoped by project, so one tenant's ids can never collide with (or pre-empt) another's.
+    primaryKey({ columns: [t.projectId, t.eventId] }),
     index("events_project_occurred").on(t.projectId, t.occurredAt),
     index("events_decision").on(t.decisionId),
     index("events_project_user_occurred").on(t.projectId, t.userId, t.occurredAt),

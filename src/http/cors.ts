@@ -1,8 +1,8 @@
 // CORS for the browser-facing ingest routes: each publishable key's origin allow-list, preflight included.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { database } from "../db/client";
 import { config } from "../env";
-import { anyKeyAllowsOrigin, findActiveKey, originAllowed } from "../projects/publishable-keys";
+import { findActiveKey, keysAllowOrigin, originAllowed } from "../projects/publishable-keys";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 
@@ -19,7 +19,7 @@ export const preflight: MiddlewareHandler<AppEnv> = async (c) => {
   const keyParam = c.req.query("key");
   const allowed = keyParam
     ? await findActiveKey(db, keyParam, config(c.env).REGISTRY_CACHE_SECONDS).then((k) => !!k && originAllowed(k.allowedOrigins, origin))
-    : await anyKeyAllowsOrigin(db, origin);
+    : await keysAllowOrigin(db, origin);
   if (!allowed) throw new ApiError(403, "origin_not_allowed", "No active key allows this origin", { origin });
   return c.body(null, 204, {
     "Access-Control-Allow-Origin": origin,
@@ -30,13 +30,20 @@ export const preflight: MiddlewareHandler<AppEnv> = async (c) => {
   });
 };
 
-/** On the real request: expose the response to the page only when the key that authenticated allows its origin. */
-export const corsForKey: MiddlewareHandler<AppEnv> = async (c, next) => {
+/** Is the caller's origin one its project lets read responses? A key answers from its own list; a JWT from its project's keys. */
+async function mayExpose(c: Context<AppEnv>, origin: string): Promise<boolean> {
+  const principal = c.get("principal");
+  if (principal?.kind === "publishable_key") return originAllowed(principal.allowedOrigins, origin);
+  if (principal?.kind === "jwt") return keysAllowOrigin(database(c.env.DB), origin, principal.projectId);
+  return false;
+}
+
+/** On the real request: expose the response to the page only when the caller's project allows its origin. */
+export const corsForCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const origin = c.req.header("origin");
-  const principal = c.get("principal");
   c.res.headers.append("Vary", "Origin");
-  if (origin && principal?.kind === "publishable_key" && originAllowed(principal.allowedOrigins, origin)) {
+  if (origin && (await mayExpose(c, origin))) {
     c.res.headers.set("Access-Control-Allow-Origin", origin);
     c.res.headers.set("Access-Control-Expose-Headers", "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset");
   }

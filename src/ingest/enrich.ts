@@ -3,6 +3,7 @@
 import UAParser from "ua-parser-js";
 import { hmacSha256Hex } from "../http/crypto";
 import type { Principal } from "../http/principal";
+import { assignEventId } from "./event-ids";
 import type { EventRow } from "./event-schema";
 import type { ValidEvent } from "./validate-events";
 
@@ -22,8 +23,9 @@ export function requestFacts(userAgent: string | undefined, country: unknown, re
     country: typeof country === "string" && /^[A-Z0-9]{2}$/.test(country) ? country : null,
     browser: ua?.browser.name ?? null,
     os: ua?.os.name ?? null,
-    // ua-parser-js leaves device.type empty for desktops.
-    deviceType: ua ? (ua.device.type ?? "desktop") : null,
+    // ua-parser-js leaves device.type empty for desktops, and also for curl, bots and server SDKs: only a UA with
+    // a recognised browser or OS is called a desktop.
+    deviceType: ua ? (ua.device.type ?? (ua.browser.name || ua.os.name ? "desktop" : null)) : null,
   };
 }
 
@@ -51,11 +53,12 @@ export async function toEventRow(
   principal: Principal,
   facts: RequestFacts,
   anonymizeSalt: string | null,
+  idempotencyKey?: string,
 ): Promise<EventRow> {
   const e = valid.event;
   const { userId, identified } = resolveUser(principal, e.user_id);
   return {
-    event_id: e.event_id ?? crypto.randomUUID(),
+    event_id: e.event_id ?? (await assignEventId(projectId, idempotencyKey, valid.index)),
     project_id: projectId,
     event_name: e.event_name,
     occurred_at: valid.occurredAt,

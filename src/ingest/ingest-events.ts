@@ -44,13 +44,16 @@ export async function ingestEvents(c: AppContext): Promise<Response> {
 
   const facts = requestFacts(c.req.header("user-agent"), (c.req.raw.cf as { country?: unknown } | undefined)?.country, now);
   const salt = cfg.ANONYMIZE_USER_IDS ? cfg.USER_ID_SALT! : null;
-  const rows = await Promise.all(valid.map((v) => toEventRow(v, projectId, principal, facts, salt)));
+  const idempotencyKey = c.req.header("idempotency-key")?.slice(0, 255) || undefined;
+  const rows = await Promise.all(valid.map((v) => toEventRow(v, projectId, principal, facts, salt, idempotencyKey)));
 
   try {
     await enqueueEvents(c.env.EVENTS_QUEUE, rows);
   } catch (err) {
     log.error("enqueue_failed", { project: projectId, events: rows.length, error: String(err) });
-    throw new ApiError(503, "queue_unavailable", "Events could not be queued; nothing was accepted, retry the request", undefined, { "Retry-After": "5" });
+    // Some chunks may have been queued before one was refused: a retry is only safe because event ids (the client's,
+    // or ones derived from its Idempotency-Key) make the consumer's writes idempotent.
+    throw new ApiError(503, "queue_unavailable", "Events could not be queued; nothing was accepted, retry the request (with the same event_ids or Idempotency-Key)", undefined, { "Retry-After": "5" });
   }
   if (rejected.length > 0) log.info("events_rejected", { project: projectId, rejected: rejected.length, codes: [...new Set(rejected.map((r) => r.code))] });
   return c.json({ accepted: rows.length, rejected, event_ids: rows.map((r) => r.event_id) }, 202);

@@ -34,7 +34,9 @@ export function looksLikePhone(value: string): boolean {
   if (!PHONE_SHAPE.test(v)) return false;
   const digits = v.replace(/\D/g, "").length;
   if (v.startsWith("+")) return digits >= 8 && digits <= 15;
-  return /[\s().\-/]/.test(v) && digits >= 9 && digits <= 15 && !/^\d{4}-\d{2}-\d{2}$/.test(v);
+  // Decimals ("3.14159265") and dates share the phone alphabet; neither has a phone's shape.
+  if (/^\d+\.\d+$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  return /[\s().\-/]/.test(v) && digits >= 9 && digits <= 15;
 }
 
 export type PiiViolation = { code: string; message: string };

@@ -12,6 +12,10 @@ const query = z.object({
   historical_migration: z.enum(["true", "false"]).optional().describe("Admin only: lifts the 30-day past bound to backfill history"),
 });
 
+const idempotencyHeader = z.object({
+  "idempotency-key": z.string().max(255).optional().describe("Makes server-assigned event ids deterministic, so retrying the same request adds nothing"),
+});
+
 const responses = {
   "202": jsonResponse("Accepted events are queued; rejected ones are listed by index", ingestResponseSchema),
   ...errorResponses(400, 401, 403, 404, 413, 429, 503),
@@ -25,7 +29,7 @@ export class PostEvents extends OpenAPIRoute<[AppContext]> {
       "Each event is validated on its own: the response lists rejected events by index with a code, and the rest are accepted. " +
       "Limits: MAX_BATCH_SIZE events, MAX_REQUEST_BYTES per request, MAX_EVENT_BYTES per event (over a limit → 413 naming it).",
     security: anyIngestCredential,
-    request: { query, body: { content: { "application/json": { schema: ingestBodySchema } } } },
+    request: { query, headers: idempotencyHeader, body: { content: { "application/json": { schema: ingestBodySchema } } } },
     responses,
   };
   // The body is read and validated by ingestEvents itself: per-event acceptance cannot be a whole-body schema check.

@@ -18,6 +18,9 @@ export type ValidEvent = { index: number; event: IncomingEvent; occurredAt: numb
 
 const encoder = new TextEncoder();
 
+/** Top-level strings a client fills freely (the UUID and date fields cannot hold contact data). */
+const FREE_TEXT_FIELDS = ["user_id", "request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src"] as const;
+
 export function validateEvent(raw: unknown, index: number, ctx: ValidationContext): ValidEvent | Rejection {
   const reject = (code: string, message: string): Rejection => ({ index, code, message });
 
@@ -43,8 +46,11 @@ export function validateEvent(raw: unknown, index: number, ctx: ValidationContex
     return reject("occurred_at_too_old", "occurred_at is more than 30 days in the past (an admin's historical_migration import may backfill it)");
   }
 
-  if (event.user_id && (looksLikeEmail(event.user_id) || looksLikePhone(event.user_id))) {
-    return reject("pii_value", "user_id looks like an email address or phone number; send a pseudonymous id");
+  for (const field of FREE_TEXT_FIELDS) {
+    const value = event[field];
+    if (value && (looksLikeEmail(value) || looksLikePhone(value))) {
+      return reject("pii_value", `${field} looks like an email address or phone number; send a pseudonymous id`);
+    }
   }
   const violation = [...checkFlatObject("context", event.context), ...checkFlatObject("properties", event.properties)][0];
   if (violation) return reject(violation.code, violation.message);

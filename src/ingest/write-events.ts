@@ -1,4 +1,4 @@
-// writeEvents: the platform write of the consumer, idempotent on event_id and chunked to D1's limits.
+// writeEvents: the platform write of the consumer, idempotent on (project_id, event_id) and chunked to D1's limits.
 import type { Database } from "../db/client";
 import { events } from "../db/schema";
 import type { EventRow } from "./event-schema";
@@ -38,7 +38,7 @@ export async function writeEvents(db: Database, rows: EventRow[]): Promise<void>
   if (rows.length === 0) return;
   const statements = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    statements.push(db.insert(events).values(rows.slice(i, i + ROWS_PER_INSERT).map(toInsert)).onConflictDoNothing({ target: events.eventId }));
+    statements.push(db.insert(events).values(rows.slice(i, i + ROWS_PER_INSERT).map(toInsert)).onConflictDoNothing({ target: [events.projectId, events.eventId] }));
   }
   await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
 }

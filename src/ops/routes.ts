@@ -2,9 +2,16 @@
 import { OpenAPIRoute } from "chanfana";
 import { z } from "zod";
 import pkg from "../../package.json";
+import { config } from "../env";
 import type { AppContext } from "../http/context";
 import { ApiError } from "../http/errors";
 import { jsonResponse } from "../http/openapi";
+
+const healthSchema = z.object({
+  status: z.enum(["ok", "unavailable"]),
+  d1: z.object({ ok: z.boolean(), latency_ms: z.number() }),
+  configuration: z.object({ ok: z.boolean(), detail: z.string().optional() }),
+});
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ok: boolean; latency_ms: number; value?: T; error?: string }> {
   const started = Date.now();
@@ -16,18 +23,33 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ok: boolean; latency_ms
   }
 }
 
+/** A deployment whose vars do not parse answers every authenticated route with 500: health must say so. */
+function configurationStatus(c: AppContext): { ok: boolean; detail?: string } {
+  try {
+    config(c.env);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 export class Healthz extends OpenAPIRoute<[AppContext]> {
   schema = {
     tags: ["ops"],
     summary: "Liveness: 200 when D1 answers, 503 when it does not",
     responses: {
-      "200": jsonResponse("Healthy", z.object({ status: z.literal("ok"), d1: z.object({ ok: z.boolean(), latency_ms: z.number() }) })),
-      "503": jsonResponse("D1 is unreachable", z.object({ status: z.literal("unavailable"), d1: z.object({ ok: z.boolean(), latency_ms: z.number() }) })),
+      "200": jsonResponse("Healthy", healthSchema),
+      "503": jsonResponse("D1 is unreachable or the configuration is invalid", healthSchema),
     },
   };
   async handle(c: AppContext) {
     const d1 = await timed(() => c.env.DB.prepare("SELECT 1").first());
-    return c.json({ status: d1.ok ? "ok" : "unavailable", d1: { ok: d1.ok, latency_ms: d1.latency_ms } }, d1.ok ? 200 : 503);
+    const configuration = configurationStatus(c);
+    const ok = d1.ok && configuration.ok;
+    return c.json(
+      { status: ok ? "ok" : "unavailable", d1: { ok: d1.ok, latency_ms: d1.latency_ms }, configuration },
+      ok ? 200 : 503,
+    );
   }
 }
 
@@ -64,6 +86,7 @@ export class Status extends OpenAPIRoute<[AppContext]> {
       time: new Date().toISOString(),
       migration: migration.value?.name ?? null,
       components: {
+        configuration: configurationStatus(c),
         d1: { ok: d1.ok, latency_ms: d1.latency_ms, detail: d1.error },
         r2: { ok: r2.ok, latency_ms: r2.latency_ms, detail: r2.error },
         events_queue: { ok: typeof c.env.EVENTS_QUEUE?.sendBatch === "function", detail: "producer binding present" },

@@ -80,14 +80,17 @@ export async function findActiveKey(db: Database, secret: string, cacheSeconds: 
   return key;
 }
 
-/** For CORS preflights, which carry no key: is this origin allowed by any active key? */
-export async function anyKeyAllowsOrigin(db: Database, origin: string): Promise<boolean> {
+/**
+ * Is this origin allowed by an active key — of one project, or (for preflights, which carry no credential) of any?
+ * A browser holding a user's JWT is trusted on the origins its project's keys allow.
+ */
+export async function keysAllowOrigin(db: Database, origin: string, projectId?: string): Promise<boolean> {
   const hit = await db.$client
     .prepare(
       `SELECT 1 FROM publishable_keys AS k, json_each(k.allowed_origins) AS o
-        WHERE k.revoked_at IS NULL AND (o.value = ?1 OR o.value = '*') LIMIT 1`,
+        WHERE k.revoked_at IS NULL AND (o.value = ?1 OR o.value = '*') AND (?2 IS NULL OR k.project_id = ?2) LIMIT 1`,
     )
-    .bind(origin)
+    .bind(origin, projectId ?? null)
     .first();
   return hit !== null;
 }

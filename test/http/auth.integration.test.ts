@@ -161,6 +161,17 @@ describe("CORS", () => {
     expect(bad.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("exposes a browser's JWT-authenticated response only to origins its project's keys allow", async () => {
+    const p = await newProject({ origins: ["https://shop.example.org"] });
+    const user = await p.user("u-1");
+    const ok = await json("/v1/events", ev(), { ...bearer(user), origin: "https://shop.example.org" });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get("access-control-allow-origin")).toBe("https://shop.example.org");
+    const other = await json("/v1/events", ev(), { ...bearer(user), origin: "https://evil.example.net" });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    await waitForEvents(p.id, 2);
+  });
+
   it("refuses a request from a disallowed origin and exposes the response to an allowed one", async () => {
     const p = await newProject({ origins: ["https://shop.example.org"] });
     const bad = await json("/v1/events", ev(), { "x-edgeloop-key": p.key, origin: "https://evil.example.net" });

@@ -144,6 +144,42 @@ describe("POST /v1/events", () => {
     expect(await eventsOf(p.id)).toHaveLength(2);
   });
 
+  it("derives server-assigned ids from an Idempotency-Key, so a retried request adds nothing", async () => {
+    const p = await newProject();
+    const body = [ev("page_view", { user_id: "a" }), ev("button_click", { user_id: "a" })];
+    const send = (key: string) => json("/v1/events", body, { "x-edgeloop-key": p.key, "idempotency-key": key });
+    const first = (await (await send("req-1")).json()) as { event_ids: string[] };
+    const retry = (await (await send("req-1")).json()) as { event_ids: string[] };
+    const other = (await (await send("req-2")).json()) as { event_ids: string[] };
+    expect(retry.event_ids).toEqual(first.event_ids);
+    expect(other.event_ids).not.toEqual(first.event_ids);
+    first.event_ids.forEach((id) => expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/));
+    await waitForEvents(p.id, 4);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await eventsOf(p.id)).toHaveLength(4);
+  });
+
+  it("scopes event ids by project: the same id in two projects is two events", async () => {
+    const a = await newProject();
+    const b = await newProject();
+    const event = ev("page_view", { event_id: crypto.randomUUID() });
+    expect((await json("/v1/events", event, { "x-edgeloop-key": a.key })).status).toBe(202);
+    expect((await json("/v1/events", event, { "x-edgeloop-key": b.key })).status).toBe(202);
+    expect((await waitForEvents(a.id, 1))[0]!.event_id).toBe(event.event_id);
+    expect((await waitForEvents(b.id, 1))[0]!.event_id).toBe(event.event_id);
+  });
+
+  it("refuses contact data in any free-text field, and calls a non-browser UA no device", async () => {
+    const p = await newProject();
+    const res = await json("/v1/events", [ev("page_view", { resource_id: "ana@example.com" }), ev("page_view", { src: "+55 11 98765-4321" }), ev("page_view", { properties: { ratio: "3.14159265" } })], {
+      "x-edgeloop-key": p.key,
+      "user-agent": "curl/8.5.0",
+    });
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, code: "pii_value" }, { index: 1, code: "pii_value" }] });
+    const [row] = await waitForEvents(p.id, 1);
+    expect(row).toMatchObject({ device_type: null, browser: null });
+  });
+
   it("lets a user JWT's sub win over the body's user_id, and keeps an admin backend's user_id", async () => {
     const p = await newProject();
     const asUser = await json("/v1/events", ev("page_view", { user_id: "someone-else" }), bearer(await p.user("user-7")));
