@@ -6,7 +6,7 @@ import { findActiveKey, keysAllowOrigin, originAllowed } from "../projects/publi
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 
-const ALLOWED_HEADERS = "Content-Type, X-Edgeloop-Key, Authorization";
+const ALLOWED_HEADERS = "Content-Type, X-Edgeloop-Key, Authorization, Idempotency-Key";
 
 /**
  * A preflight carries no custom headers, so the key is unknown unless it rides in ?key=. Without it, the origin must be

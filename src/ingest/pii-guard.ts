@@ -32,10 +32,10 @@ export function looksLikeEmail(value: string): boolean {
 export function looksLikePhone(value: string): boolean {
   const v = value.trim();
   if (!PHONE_SHAPE.test(v)) return false;
+  // Signed decimals ("-3.14159265", "+2.5") and dates share the phone alphabet; neither has a phone's shape.
+  if (/^[-+]?\d+\.\d+$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   const digits = v.replace(/\D/g, "").length;
   if (v.startsWith("+")) return digits >= 8 && digits <= 15;
-  // Decimals ("3.14159265") and dates share the phone alphabet; neither has a phone's shape.
-  if (/^\d+\.\d+$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   return /[\s().\-/]/.test(v) && digits >= 9 && digits <= 15;
 }
 

@@ -44,7 +44,7 @@ export class PostCollect extends OpenAPIRoute<[AppContext]> {
     summary: "Send events with navigator.sendBeacon",
     description: "Same contract as POST /v1/events, for a text/plain body (sendBeacon sends no custom headers): put the publishable key in ?key=.",
     security: anyIngestCredential,
-    request: { query: query.extend({ key: z.string().optional() }), body: { content: { "text/plain": { schema: z.string() } } } },
+    request: { query: query.extend({ key: z.string().optional() }), headers: idempotencyHeader, body: { content: { "text/plain": { schema: z.string() } } } },
     responses,
   };
   handle(c: AppContext) {
