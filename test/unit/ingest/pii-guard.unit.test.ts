@@ -154,5 +154,7 @@ describe("looksLikePhone", () => {
     ["+55 11 98765-4321", true], ["+14155552671", true], ["(415) 555-2671", true], ["415-555-2671", true], ["  415 555 2671  ", true],
     ["123456789", false], ["2024-01-01", false], ["v1.2.3", false], ["1700000000000", false], ["+1234567", false],
     ["+1234567890123456", false], ["1-2-3", false], ["", false],
+    // Boundaries: + and 8–15 digits; formatted and 9–15 digits.
+    ["+12345678", true], ["+123456789012345", true], ["123-456-789", true], ["1234-5678", false], ["123 456 789 012 345", true], ["123 456 789 012 3456", false],
   ])("%s → %s", (value, expected) => expect(looksLikePhone(value)).toBe(expected));
 });
