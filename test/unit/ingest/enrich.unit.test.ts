@@ -29,6 +29,10 @@ describe("requestFacts", () => {
     expect(requestFacts(IPHONE_SAFARI, undefined, 1)).toMatchObject({ os: "iOS", deviceType: "mobile", browser: "Mobile Safari" });
   });
 
+  it("gives no device type to a UA without a recognised browser or OS", () => {
+    expect(requestFacts("my-backend-sdk/1.0", undefined, 1)).toEqual({ receivedAt: 1, country: null, browser: null, os: null, deviceType: null });
+  });
+
   it.each([undefined, ""])("leaves everything null without a User-Agent (%j)", (ua) => {
     expect(requestFacts(ua, undefined, 7)).toEqual({ receivedAt: 7, country: null, browser: null, os: null, deviceType: null });
   });
@@ -115,6 +119,20 @@ describe("toEventRow", () => {
       user_id: null, user_identified: 1, client_session_id: null, request_id: null, resource_type: null, resource_id: null,
       decision_id: null, policy_id: null, src: null, context: null, properties: null,
     });
+  });
+
+  it("derives the same version-8 UUID from the same Idempotency-Key, project and index", async () => {
+    const row = (project: string, key: string, index: number) =>
+      toEventRow({ index, event: { event_name: "page_view" }, occurredAt: 1000 }, project, operator, facts, null, key);
+    const id = (await row("p1", "idem-1", 0)).event_id;
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect((await row("p1", "idem-1", 0)).event_id).toBe(id);
+    expect(new Set([id, (await row("p1", "idem-1", 1)).event_id, (await row("p2", "idem-1", 0)).event_id, (await row("p1", "idem-2", 0)).event_id]).size).toBe(4);
+  });
+
+  it("keeps a client event_id even with an Idempotency-Key", async () => {
+    const row = await toEventRow(valid({ event_id: EVENT_ID, event_name: "page_view" }), "p1", operator, facts, null, "idem-1");
+    expect(row.event_id).toBe(EVENT_ID);
   });
 
   it("stores an empty context or properties object as null", async () => {

@@ -155,6 +155,8 @@ describe("looksLikePhone", () => {
     ["123456789", false], ["2024-01-01", false], ["v1.2.3", false], ["1700000000000", false], ["+1234567", false],
     ["+1234567890123456", false], ["1-2-3", false], ["", false],
     // Boundaries: + and 8–15 digits; formatted and 9–15 digits.
+    // Signed decimals and dates share the phone alphabet but not its shape.
+    ["3.14159265", false], ["-3.14159265", false], ["+2.5", false], ["+123456789.5", false], ["1999-12-31", false],
     ["+12345678", true], ["+123456789012345", true], ["123-456-789", true], ["1234-5678", false], ["123 456 789 012 345", true], ["123 456 789 012 3456", false],
   ])("%s → %s", (value, expected) => expect(looksLikePhone(value)).toBe(expected));
 });

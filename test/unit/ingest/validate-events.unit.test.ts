@@ -101,6 +101,14 @@ describe("validateEvent", () => {
     expect(r).toEqual({ index: 0, code: "pii_value", message: "user_id looks like an email address or phone number; send a pseudonymous id" });
   });
 
+  it.each(["request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src"])("checks the free-text field %s for contact data", (field) => {
+    expect(validateEvent({ event_name: "page_view", [field]: "someone@example.com" }, 0, ctx())).toEqual({
+      index: 0, code: "pii_value", message: `${field} looks like an email address or phone number; send a pseudonymous id`,
+    });
+    expect(codeOf({ event_name: "page_view", [field]: "+14155552671" })).toBe("pii_value");
+    expect(codeOf({ event_name: "page_view", [field]: "abc-123" })).toBe("ok");
+  });
+
   it("accepts a numeric-looking user_id", () => {
     expect(codeOf({ event_name: "page_view", user_id: "1700000000000" })).toBe("ok");
   });
