@@ -37,7 +37,7 @@ export function requestFacts(userAgent: string | undefined, country: unknown, re
 export function resolveUser(principal: Principal, bodyUserId: string | undefined): { userId: string | null; identified: 0 | 1 } {
   if (principal.kind === "jwt" && principal.role === "user") return { userId: principal.sub, identified: 1 };
   if (principal.kind === "publishable_key") return { userId: bodyUserId ?? null, identified: 0 };
-  return { userId: bodyUserId ?? null, identified: 1 };
+  return bodyUserId ? { userId: bodyUserId, identified: 1 } : { userId: null, identified: 0 };
 }
 
 /** HMAC with the project in the input: the same person gets unlinkable ids in two projects. */

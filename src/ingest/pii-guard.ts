@@ -18,6 +18,7 @@ export const BLOCKED_KEY_PARTS = [
  */
 const DESCRIPTIVE_KEY = /(^(has|is)_|_(len|length|count|size|chars|words)$)/i;
 
+const KEY_PATTERN = /^[A-Za-z0-9_$][A-Za-z0-9_.\-:$]{0,63}$/;
 const EMAIL = /[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[a-z]{2,}/i;
 const PHONE_SHAPE = /^\+?[\d\s().\-/]+$/;
 
@@ -71,6 +72,11 @@ export function checkFlatObject(field: "context" | "properties", obj: unknown): 
     violations.push({ code: "object_too_large", message: `${field} is larger than ${PII_LIMITS.maxObjectBytes} bytes` });
   }
   for (const [key, value] of entries) {
+    // A key is a name, not data: one that is not identifier-like (an email, a sentence) is refused without being echoed.
+    if (!KEY_PATTERN.test(key)) {
+      violations.push({ code: "invalid_key", message: `${field} has a key that is not an identifier (letters, digits, _ . - : $; at most 64)` });
+      continue;
+    }
     const blocked = blockedPart(key);
     if (blocked && !(DESCRIPTIVE_KEY.test(key) && (typeof value === "number" || typeof value === "boolean"))) {
       violations.push({ code: "pii_key", message: `${field}.${key} is a blocked key (it may carry personal data: '${blocked}')` });

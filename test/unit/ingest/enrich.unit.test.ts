@@ -59,6 +59,11 @@ describe("resolveUser", () => {
     expect(resolveUser(operator, "body-id")).toEqual({ userId: "body-id", identified: 1 });
   });
 
+  it("marks an admin's event without a user as not identified", () => {
+    expect(resolveUser(operator, undefined)).toEqual({ userId: null, identified: 0 });
+    expect(resolveUser(jwtAdmin, undefined)).toEqual({ userId: null, identified: 0 });
+  });
+
   it("keeps a publishable key's body user_id, anonymous", () => {
     expect(resolveUser(key, "anon-1")).toEqual({ userId: "anon-1", identified: 0 });
     expect(resolveUser(key, undefined)).toEqual({ userId: null, identified: 0 });
@@ -116,7 +121,7 @@ describe("toEventRow", () => {
     expect(a.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a.event_id).not.toBe(b.event_id);
     expect(a).toMatchObject({
-      user_id: null, user_identified: 1, client_session_id: null, request_id: null, resource_type: null, resource_id: null,
+      user_id: null, user_identified: 0, client_session_id: null, request_id: null, resource_type: null, resource_id: null,
       decision_id: null, policy_id: null, src: null, context: null, properties: null,
     });
   });

@@ -160,3 +160,12 @@ describe("looksLikePhone", () => {
     ["+12345678", true], ["+123456789012345", true], ["123-456-789", true], ["1234-5678", false], ["123 456 789 012 345", true], ["123 456 789 012 3456", false],
   ])("%s → %s", (value, expected) => expect(looksLikePhone(value)).toBe(expected));
 });
+
+describe("checkFlatObject keys", () => {
+  it("refuses a key that is not an identifier, without echoing it", () => {
+    const violations = checkFlatObject("properties", { "someone@example.com": true, "a sentence with spaces": 1, ok_key: 1 });
+    expect(violations.map((v) => v.code)).toEqual(["invalid_key", "invalid_key"]);
+    expect(JSON.stringify(violations)).not.toContain("someone@example.com");
+    expect(JSON.stringify(violations)).not.toContain("sentence");
+  });
+});
