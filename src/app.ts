@@ -9,6 +9,7 @@ import { requireWellFormedJson } from "./http/json-body";
 import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
+import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PutDecisionType } from "./decisions";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { BenchNoop, Healthz, Status } from "./ops/routes";
 import { AddEventNames, CreateKey, CreateProject, GetProject, ListEventNames, ListKeys, ListProjects, RevokeKey } from "./projects";
@@ -46,6 +47,13 @@ export function createApp() {
   openapi.post("/v1/events", PostEvents);
   openapi.post("/v1/collect", PostCollect);
 
+  // Decisions: backends ask, the bandit answers.
+  app.on(["POST", "GET"], ["/v1/decisions", "/v1/decisions/*"], authenticate("jwt", "operator"), rateLimit("decide"), requireWellFormedJson);
+  openapi.post("/v1/decisions", PostDecision);
+  openapi.get("/v1/decisions/:id", GetDecision);
+  app.use("/v1/learning/*", authenticate("jwt", "operator"), rateLimit("admin"));
+  openapi.get("/v1/learning/status", GetLearningStatus);
+
   // Administration.
   app.use("/v1/admin/*", authenticate("jwt", "operator"), rateLimit("admin"), requireWellFormedJson);
   openapi.post("/v1/admin/projects", CreateProject);
@@ -56,6 +64,9 @@ export function createApp() {
   openapi.delete("/v1/admin/projects/:project/keys/:key_id", RevokeKey);
   openapi.get("/v1/admin/projects/:project/event-names", ListEventNames);
   openapi.post("/v1/admin/projects/:project/event-names", AddEventNames);
+  openapi.get("/v1/admin/projects/:project/decision-types", ListDecisionTypes);
+  openapi.get("/v1/admin/projects/:project/decision-types/:name", GetDecisionType);
+  openapi.put("/v1/admin/projects/:project/decision-types/:name", PutDecisionType);
   openapi.get("/v1/admin/dead-letters", ListDeadLetters);
   openapi.post("/v1/admin/dead-letters/replay", ReplayDeadLetters);
 

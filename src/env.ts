@@ -1,5 +1,6 @@
 // Env bindings and the typed, zod-parsed configuration: the one place a deployment's settings are read.
 import { z } from "zod";
+import type { BanditBucket } from "./decisions/bandit-bucket-do";
 import type { RateLimiter } from "./http/rate-limiter-do";
 
 export interface Env {
@@ -8,6 +9,7 @@ export interface Env {
   EVENTS_DLQ: Queue<unknown>;
   EXPORTS: R2Bucket;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  BANDIT_BUCKET: DurableObjectNamespace<BanditBucket>;
   // Plain vars and secrets; parsed by `config()` below.
   [key: string]: unknown;
 }
@@ -34,6 +36,7 @@ export const configSchema = z.object({
   IP_RATE_LIMIT_PER_MINUTE: intVar(3000),
   REPORT_RATE_LIMIT_PER_MINUTE: intVar(60),
   ADMIN_RATE_LIMIT_PER_MINUTE: intVar(600),
+  DECIDE_RATE_LIMIT_PER_MINUTE: intVar(6000),
   EVENT_RETENTION_DAYS: intVar(90),
   /** How long a worker isolate trusts its copy of keys and event names. Revocations take effect within it. */
   REGISTRY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),

@@ -5,6 +5,7 @@ import { log } from "./http/log";
 import { consumeDeadLetters, consumeEvents, EVENTS_DLQ_NAME, EVENTS_QUEUE_NAME } from "./ingest";
 import { runScheduled } from "./jobs/run-scheduled";
 
+export { BanditBucket } from "./decisions";
 export { RateLimiter } from "./http/rate-limiter-do";
 
 const app = createApp();

@@ -1,5 +1,5 @@
 // The D1 schema in TypeScript; migrations/ is generated from it with drizzle-kit. Times are epoch milliseconds.
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const projects = sqliteTable("projects", {
   id: text("id").primaryKey(),
@@ -94,3 +94,104 @@ export const deadLetters = sqliteTable(
   (t) => [uniqueIndex("dead_letters_message").on(t.queue, t.messageId), index("dead_letters_project").on(t.projectId, t.failedAt)],
 );
 
+
+/** A decision type's current configuration (actions, bucket fields, policies). Every change adds a version row below. */
+export const decisionTypes = sqliteTable(
+  "decision_types",
+  {
+    projectId: text("project_id").notNull(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    config: text("config").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.name] })],
+);
+
+/** Every version a decision type has had, so a change can be audited and rolled back. */
+export const decisionTypeVersions = sqliteTable(
+  "decision_type_versions",
+  {
+    projectId: text("project_id").notNull(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    config: text("config").notNull(),
+    changedBy: text("changed_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.name, t.version] })],
+);
+
+/** The distinct values each bucket field has taken; capped per field so callers cannot mint unbounded buckets. */
+export const bucketValues = sqliteTable(
+  "bucket_values",
+  {
+    projectId: text("project_id").notNull(),
+    decisionType: text("decision_type").notNull(),
+    field: text("field").notNull(),
+    value: text("value").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.decisionType, t.field, t.value] })],
+);
+
+/** Every decision returned to a caller, with the propensity off-policy evaluation divides by. */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    decisionType: text("decision_type").notNull(),
+    unitId: text("unit_id").notNull(),
+    bucket: text("bucket").notNull(),
+    action: text("action").notNull(),
+    policyId: text("policy_id").notNull(),
+    /** The arm-statistics version the policy decided from (0: none, e.g. the deterministic policy). */
+    policyVersion: integer("policy_version").notNull(),
+    propensity: real("propensity").notNull(),
+    explored: integer("explored").notNull(),
+    context: text("context"),
+    resourceType: text("resource_type"),
+    resourceId: text("resource_id"),
+    requestId: text("request_id"),
+    simulated: integer("simulated").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    // The idempotency key of POST /v1/decisions (NULLs do not collide in SQLite's unique indexes).
+    uniqueIndex("decisions_project_request").on(t.projectId, t.requestId),
+    index("decisions_project_type_created").on(t.projectId, t.decisionType, t.createdAt),
+  ],
+);
+
+/** Learned statistics per (decision type, policy, bucket, action); `version` is the rebuild that wrote them. */
+export const banditArmStats = sqliteTable(
+  "bandit_arm_stats",
+  {
+    projectId: text("project_id").notNull(),
+    decisionType: text("decision_type").notNull(),
+    policyId: text("policy_id").notNull(),
+    bucket: text("bucket").notNull(),
+    action: text("action").notNull(),
+    version: integer("version").notNull(),
+    n: real("n").notNull(),
+    successes: real("successes").notNull(),
+    failures: real("failures").notNull(),
+    rewardSum: real("reward_sum").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.decisionType, t.policyId, t.bucket, t.action] })],
+);
+
+/** When each policy first served a decision: uncertainty-ε decays from this moment (seed 004: 0.20 → 0.05 over 14 days). */
+export const policyStarts = sqliteTable(
+  "policy_starts",
+  {
+    projectId: text("project_id").notNull(),
+    decisionType: text("decision_type").notNull(),
+    policyId: text("policy_id").notNull(),
+    startedAt: integer("started_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.decisionType, t.policyId] })],
+);

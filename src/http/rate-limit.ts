@@ -7,7 +7,7 @@ import { ApiError } from "./errors";
 import type { Principal } from "./principal";
 import type { RateDecision } from "./rate-limiter-do";
 
-export type RateScope = "ingest" | "report" | "admin";
+export type RateScope = "ingest" | "decide" | "report" | "admin";
 
 function subjectOf(p: Principal): string {
   switch (p.kind) {
@@ -22,6 +22,7 @@ function subjectOf(p: Principal): string {
 
 function limitFor(scope: RateScope, p: Principal, cfg: Config): number {
   if (scope === "ingest") return (p.kind === "publishable_key" && p.ingestLimitPerMinute) || cfg.INGEST_RATE_LIMIT_PER_MINUTE;
+  if (scope === "decide") return cfg.DECIDE_RATE_LIMIT_PER_MINUTE;
   return scope === "admin" ? cfg.ADMIN_RATE_LIMIT_PER_MINUTE : cfg.REPORT_RATE_LIMIT_PER_MINUTE;
 }
 

@@ -1,0 +1,4 @@
+// What the outside needs from decisions: its routes and the Durable Object class.
+export { GetDecision, GetDecisionType, ListDecisionTypes, PostDecision, PutDecisionType } from "./routes";
+export { GetLearningStatus } from "./learning-status-route";
+export { BanditBucket } from "./bandit-bucket-do";

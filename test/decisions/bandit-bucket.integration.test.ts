@@ -1,0 +1,79 @@
+// The BanditBucket Durable Object: load (idempotent by version), snapshot, decide from memory, survive eviction.
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { BanditBucket } from "../../src/decisions/bandit-bucket-do";
+import { newProject } from "../helpers/api";
+import { bucketStub, seedArmStats, stats } from "./helpers";
+
+const params = { priorAlpha: 1, priorBeta: 1, epsilon: { enabled: true, start: 0.2, end: 0.05, decayDays: 14 }, propensityFloor: 0.01 };
+
+describe("BanditBucket", () => {
+  it("loads statistics once per version and never goes backwards", async () => {
+    const p = await newProject();
+    const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "b1" };
+    const stub = bucketStub(key);
+    expect(await stub.load(key, stats(2, { pre_generate: [5, 5], on_demand: [1, 9] }))).toEqual({ loaded: true, version: 2 });
+    expect(await stub.load(key, stats(2, { pre_generate: [50, 50], on_demand: [1, 9] }))).toEqual({ loaded: false, version: 2 });
+    expect(await stub.load(key, stats(1, { pre_generate: [0, 9], on_demand: [9, 0] }))).toEqual({ loaded: false, version: 2 });
+    const snap = await stub.snapshot();
+    expect(snap.stats.version).toBe(2);
+    expect(snap.stats.stats.pre_generate).toMatchObject({ successes: 5, failures: 5, n: 10 });
+    expect(await stub.load(key, stats(3, { pre_generate: [6, 5], on_demand: [1, 9] }))).toEqual({ loaded: true, version: 3 });
+  });
+
+  it("keeps its statistics in SQLite-backed storage, so an evicted object comes back with them", async () => {
+    const p = await newProject();
+    const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "b2" };
+    const stub = bucketStub(key);
+    await stub.load(key, stats(4, { pre_generate: [3, 1], on_demand: [1, 3] }));
+    const stored = await runInDurableObject(stub, async (_instance: BanditBucket, state) => state.storage.get<{ stats: { version: number } }>("stats"));
+    expect(stored!.stats.version).toBe(4);
+  });
+
+  it("decides from memory with a seeded rng: same seed, same answer; propensities from the posterior", async () => {
+    const p = await newProject();
+    const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "b3" };
+    const stub = bucketStub(key);
+    await stub.load(key, stats(1, { pre_generate: [30, 10], on_demand: [10, 30] }));
+    const now = Date.now();
+    const request = { key, kind: "thompson" as const, actions: ["pre_generate", "on_demand"], params, unitId: "u1", now, policyStartedAt: now, seed: "s-42" };
+    const a = await stub.decide(request);
+    const b = await stub.decide(request);
+    expect(a).toEqual(b);
+    if (a.fallback) throw new Error("unexpected fallback");
+    expect(a.version).toBe(1);
+    expect(a.propensities.pre_generate! + a.propensities.on_demand!).toBeCloseTo(1, 12);
+    expect(a.propensities.pre_generate).toBeGreaterThan(0.9);
+    expect(a.propensity).toBe(a.propensities[a.action]);
+    expect((await stub.snapshot()).served).toBe(2);
+  });
+
+  it("reads D1 on a cold start, and reports a fallback when neither it nor the pool has learned anything", async () => {
+    const p = await newProject();
+    const empty = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "cold" };
+    const now = Date.now();
+    const req = (key: typeof empty) => ({ key, kind: "thompson" as const, actions: ["pre_generate", "on_demand"], params, unitId: "u", now, policyStartedAt: now });
+    expect(await bucketStub(empty).decide(req(empty))).toEqual({ fallback: true, version: 0 });
+
+    await seedArmStats(p.id, "image_pregen", "image_pregen_bandit_v1", 7, [
+      { bucket: "warm", action: "pre_generate", successes: 4, failures: 1 },
+      { bucket: "warm", action: "on_demand", successes: 1, failures: 4 },
+    ]);
+    const warm = { ...empty, bucket: "warm" };
+    const decided = await bucketStub(warm).decide(req(warm));
+    expect(decided.fallback).toBe(false);
+    expect(decided.version).toBe(7);
+    expect((await bucketStub(warm).snapshot()).stats.stats.pre_generate).toMatchObject({ successes: 4, failures: 1 });
+  });
+});
+
+describe("BanditBucket bindings", () => {
+  it("is one object per (project, decision type, policy, bucket)", () => {
+    const a = env.BANDIT_BUCKET.idFromName("p\u0000t\u0000v1\u0000b");
+    const b = env.BANDIT_BUCKET.idFromName("p\u0000t\u0000v1\u0000b");
+    const c = env.BANDIT_BUCKET.idFromName("p\u0000t\u0000v1\u0000c");
+    expect(a.equals(b)).toBe(true);
+    expect(a.equals(c)).toBe(false);
+  });
+});
