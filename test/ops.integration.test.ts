@@ -25,7 +25,9 @@ describe("operations surface", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { version: string; migration: string; components: Record<string, { ok: boolean }> };
     expect(body.version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(body.migration).toBe("0000_init.sql");
+    // The newest migration file, as the test setup applied them from migrations/.
+    expect(body.migration).toBe(env.TEST_MIGRATIONS.at(-1)!.name);
+    expect(body.migration).toMatch(/^\d{4}_.+\.sql$/);
     expect(Object.entries(body.components).map(([k, v]) => [k, v.ok])).toEqual([
       ["configuration", true],
       ["d1", true],
@@ -33,6 +35,7 @@ describe("operations surface", () => {
       ["events_queue", true],
       ["dead_letter_queue", true],
       ["rate_limiter", true],
+      ["bandit_buckets", true],
     ]);
   });
 

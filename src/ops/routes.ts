@@ -92,6 +92,7 @@ export class Status extends OpenAPIRoute<[AppContext]> {
         events_queue: { ok: typeof c.env.EVENTS_QUEUE?.sendBatch === "function", detail: "producer binding present" },
         dead_letter_queue: { ok: typeof c.env.EVENTS_DLQ?.send === "function", detail: "producer binding present" },
         rate_limiter: { ok: typeof c.env.RATE_LIMITER?.idFromName === "function", detail: "Durable Object namespace bound" },
+        bandit_buckets: { ok: typeof c.env.BANDIT_BUCKET?.idFromName === "function", detail: "Durable Object namespace bound" },
       },
     };
   }
