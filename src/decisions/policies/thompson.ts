@@ -1,6 +1,6 @@
 // thompson_v1: Beta-Binomial Thompson sampling per bucket, with seed 004's uncertainty-epsilon and the propensity floor, logging exact propensities.
-import { probabilityOfBeingBest } from "../../stats/argmax-probability";
 import { betaSample } from "../../stats/beta-sample";
+import { bestArmProbabilities } from "./best-arm-memo";
 import { posteriorFor } from "./empirical-bayes";
 import type { Policy } from "./policy";
 import { checkActions, resolveParams } from "./policy-input";
@@ -14,8 +14,8 @@ import { epsilonAt, mostUncertainArm } from "./uncertainty-epsilon";
  * 2. else with probability ε, the action whose posterior has the largest variance: explored, reason "high_uncertainty";
  * 3. else one draw from every posterior and the largest wins: plain Thompson sampling.
  * So p(a) = K·f/K + (1 − K·f)·[(1 − ε)·P_TS(a) + ε·[a = most uncertain]], where P_TS(a), the probability that a's
- * draw is the largest, is integrated numerically (probabilityOfBeingBest, error < 1e-10) rather than estimated,
- * because off-policy evaluation divides by it.
+ * draw is the largest, is integrated numerically (probabilityOfBeingBest, error < 1e-10; memoised per posteriors)
+ * rather than estimated, because off-policy evaluation divides by it.
  */
 export const thompson: Policy = {
   kind: "thompson",
@@ -29,7 +29,7 @@ export const thompson: Policy = {
 
     const posteriors = actions.map((action) => posteriorFor(action, input.stats, input.pooled, input.params));
     const uncertain = mostUncertainArm(posteriors);
-    const mixed = probabilityOfBeingBest(posteriors).map((p, i) => (1 - epsilon) * p + (i === uncertain ? epsilon : 0));
+    const mixed = bestArmProbabilities(posteriors).map((p, i) => (1 - epsilon) * p + (i === uncertain ? epsilon : 0));
     const distribution = withPropensityFloor(mixed, floor);
 
     const uniform = drawUniformBranch(actions.length, floor, rng);
