@@ -30,6 +30,11 @@ export type RewardSpec = {
   windows: readonly RewardWindow[];
   /** Reward a decision gets when its window closed with no events (Azure Personalizer's default reward). */
   defaultReward: RewardResult;
+  /**
+   * Optional: the default when it depends on the action, because something is known without any event (a
+   * pre-generated image cost a credit whether or not anyone looked at it). Takes precedence over defaultReward.
+   */
+  defaultFor?(action: string): RewardResult;
   /** Pure: the reward for one decision from its aggregate and the action taken. */
   compute(aggregate: EventAggregate, action: string): RewardResult;
   /** The raw reward's range, to map it to [0, 1] for the Beta-Bernoulli statistics and UCB1. */
