@@ -38,6 +38,7 @@ export default defineConfig({
         queueConsumers: {
           "edgeloop-events": { maxBatchTimeout: 0.05, maxRetries: 2, deadLetterQueue: "edgeloop-events-dlq" },
           "edgeloop-events-dlq": { maxBatchTimeout: 0.05 },
+          "edgeloop-jobs": { maxBatchTimeout: 0.05, maxBatchSize: 1 },
         },
       },
     }),

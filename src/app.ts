@@ -11,6 +11,7 @@ import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PutDecisionType } from "./decisions";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
+import { ListJobRuns, RunJob } from "./jobs/routes";
 import { BenchNoop, Healthz, Status } from "./ops/routes";
 import { AddEventNames, CreateKey, CreateProject, GetProject, ListEventNames, ListKeys, ListProjects, RevokeKey } from "./projects";
 
@@ -67,6 +68,8 @@ export function createApp() {
   openapi.get("/v1/admin/projects/:project/decision-types", ListDecisionTypes);
   openapi.get("/v1/admin/projects/:project/decision-types/:name", GetDecisionType);
   openapi.put("/v1/admin/projects/:project/decision-types/:name", PutDecisionType);
+  openapi.post("/v1/admin/jobs/:name", RunJob);
+  openapi.get("/v1/admin/jobs/runs", ListJobRuns);
   openapi.get("/v1/admin/dead-letters", ListDeadLetters);
   openapi.post("/v1/admin/dead-letters/replay", ReplayDeadLetters);
 

@@ -7,6 +7,7 @@ export interface Env {
   DB: D1Database;
   EVENTS_QUEUE: Queue<unknown>;
   EVENTS_DLQ: Queue<unknown>;
+  JOBS_QUEUE: Queue<unknown>;
   EXPORTS: R2Bucket;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   BANDIT_BUCKET: DurableObjectNamespace<BanditBucket>;
@@ -38,6 +39,8 @@ export const configSchema = z.object({
   ADMIN_RATE_LIMIT_PER_MINUTE: intVar(600),
   DECIDE_RATE_LIMIT_PER_MINUTE: intVar(6000),
   EVENT_RETENTION_DAYS: intVar(90),
+  /** Seed 004's training guard: rebuild arm statistics only after this many new final outcomes. */
+  MIN_FRESH_OUTCOMES: z.coerce.number().int().min(0).default(5),
   /** How long a worker isolate trusts its copy of keys and event names. Revocations take effect within it. */
   REGISTRY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
 }).superRefine((c, ctx) => {

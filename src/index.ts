@@ -3,6 +3,8 @@ import { createApp } from "./app";
 import type { Env } from "./env";
 import { log } from "./http/log";
 import { consumeDeadLetters, consumeEvents, EVENTS_DLQ_NAME, EVENTS_QUEUE_NAME } from "./ingest";
+import { consumeJobs } from "./jobs/consumer";
+import { JOBS_QUEUE_NAME } from "./jobs/queue";
 import { runScheduled } from "./jobs/run-scheduled";
 
 export { BanditBucket } from "./decisions";
@@ -19,6 +21,8 @@ export default {
         return consumeEvents(batch, env);
       case EVENTS_DLQ_NAME:
         return consumeDeadLetters(batch, env, EVENTS_QUEUE_NAME);
+      case JOBS_QUEUE_NAME:
+        return consumeJobs(batch, env);
       default:
         // Unknown queues are retried rather than acked: a misrouted message must not vanish.
         log.error("unknown_queue", { queue: batch.queue, messages: batch.messages.length });

@@ -195,3 +195,68 @@ export const policyStarts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.projectId, t.decisionType, t.policyId] })],
 );
+
+/** The job ledger: every run of every job, from cron, the admin API or the jobs queue. */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    id: text("id").primaryKey(),
+    job: text("job").notNull(),
+    params: text("params").notNull(),
+    trigger: text("trigger").notNull(),
+    status: text("status").notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+    rowsRead: integer("rows_read").notNull().default(0),
+    rowsWritten: integer("rows_written").notNull().default(0),
+    message: text("message"),
+    /** Set on a run that continues another through the jobs queue (a page after the first). */
+    continues: text("continues"),
+  },
+  (t) => [index("job_runs_job_started").on(t.job, t.startedAt)],
+);
+
+/** A decision's reward per attribution pass (1 = T+1h, 2 = final T+24h), built from its events. */
+export const decisionOutcomes = sqliteTable(
+  "decision_outcomes",
+  {
+    decisionId: text("decision_id").notNull(),
+    pass: integer("pass").notNull(),
+    projectId: text("project_id").notNull(),
+    decisionType: text("decision_type").notNull(),
+    bucket: text("bucket").notNull(),
+    action: text("action").notNull(),
+    simulated: integer("simulated").notNull(),
+    decidedAt: integer("decided_at").notNull(),
+    reward: real("reward").notNull(),
+    /** The reward mapped to [0, 1] by the spec's range: what UCB1's mean and reward_sum add up. */
+    normalizedReward: real("normalized_reward").notNull(),
+    /** What the Beta statistics count as a success: 0/1, or the normalised reward (see the reward spec's learnFrom). */
+    learnValue: real("learn_value").notNull(),
+    success: integer("success").notNull(),
+    metrics: text("metrics").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.decisionId, t.pass] }),
+    index("decision_outcomes_type_pass_computed").on(t.projectId, t.decisionType, t.pass, t.computedAt),
+  ],
+);
+
+/** One row per arm-statistics version: what it was built from, so the training guard can count fresh outcomes. */
+export const banditStatsVersions = sqliteTable(
+  "bandit_stats_versions",
+  {
+    projectId: text("project_id").notNull(),
+    decisionType: text("decision_type").notNull(),
+    policyId: text("policy_id").notNull(),
+    version: integer("version").notNull(),
+    outcomesCounted: integer("outcomes_counted").notNull(),
+    freshOutcomes: integer("fresh_outcomes").notNull(),
+    /** The newest outcome's computed_at included: outcomes after it are "fresh" for the next rebuild. */
+    watermark: integer("watermark").notNull(),
+    halfLifeDays: real("half_life_days"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.decisionType, t.policyId, t.version] })],
+);

@@ -23,6 +23,8 @@ export type BucketDecision = (PolicyDecision & { version: number; fallback: fals
 
 // An empty bucket re-reads D1 at most this often, in case statistics appeared without a push.
 const EMPTY_RECHECK_MS = 60_000;
+// A loaded bucket asks D1 for a newer version this often: the rebuild pushes every version, and this catches a lost push.
+const VERSION_RECHECK_MS = 5 * 60_000;
 const STORAGE_KEY = "stats";
 
 export class BanditBucket extends DurableObject<Env> {
@@ -77,9 +79,17 @@ export class BanditBucket extends DurableObject<Env> {
 
   /** Memory first; on a cold object, the stored copy; with neither, D1 (then rechecked at most once a minute). */
   private async statistics(key: BucketKey, now: number): Promise<BucketStats> {
-    if (this.current && this.current.version > 0) return this.current;
-    if (now - this.checkedAt < EMPTY_RECHECK_MS && this.current) return this.current;
+    const recheck = this.current && this.current.version > 0 ? VERSION_RECHECK_MS : EMPTY_RECHECK_MS;
+    if (this.current && Math.abs(now - this.checkedAt) < recheck) return this.current;
     this.checkedAt = now;
+    if (this.current && this.current.version > 0) {
+      const latest = await this.env.DB.prepare(
+        "SELECT max(version) AS v FROM bandit_stats_versions WHERE project_id = ?1 AND decision_type = ?2 AND policy_id = ?3",
+      )
+        .bind(key.projectId, key.decisionType, key.policyId)
+        .first<{ v: number | null }>();
+      if ((latest?.v ?? 0) <= this.current.version) return this.current;
+    }
     const fromD1 = await loadArmStats(this.env.DB, key);
     if (fromD1.version > 0) await this.load(key, fromD1);
     else this.current = this.current ?? EMPTY_STATS;

@@ -7,6 +7,7 @@ import { checkFlatObject } from "../ingest/pii-guard";
 import { cryptoRng } from "../stats/random";
 import { activePolicy } from "./active-policy";
 import type { BucketKey } from "./arm-stats";
+import { bucketStub } from "./bucket-stub";
 import { resolveBucket } from "./bucket-values";
 import { fallbackPolicyId } from "./decision-type-config";
 import { requireDecisionType } from "./decision-types";
@@ -76,8 +77,7 @@ export async function decide(env: Env, projectId: string, req: DecideRequest, op
     chosen = deterministic(type.config.actions, req.unit_id, bucket, now, policy.params);
   } else {
     const startedAt = await policyStartedAt(db, projectId, type.name, active.policyId, now);
-    const stub = env.BANDIT_BUCKET.get(env.BANDIT_BUCKET.idFromName(`${projectId}\u0000${type.name}\u0000${active.policyId}\u0000${bucket}`));
-    const answer = await stub.decide({ key, kind: policy.kind, actions: type.config.actions, params: policy.params, unitId: req.unit_id, now, policyStartedAt: startedAt, seed: opts.seed });
+    const answer = await bucketStub(env, key).decide({ key, kind: policy.kind, actions: type.config.actions, params: policy.params, unitId: req.unit_id, now, policyStartedAt: startedAt, seed: opts.seed });
     if (answer.fallback) {
       policyId = fallbackPolicyId(type.config);
       fallbackReason = "no_statistics";

@@ -7,7 +7,10 @@ import { errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { projectOf, requireProjectAdmin } from "../http/principal";
 import { requireProject } from "../projects/projects";
+import { lastFinishedRun } from "../jobs/job-runs";
 import { listDecisionTypes, requireDecisionType } from "./decision-types";
+
+const LEARNING_JOBS = ["build_bandit_dataset", "rebuild_bandit_stats"] as const;
 import { learningStatus, type ArmStatsRow, type ServedRow } from "./learning-status";
 
 const armSchema = z.object({
@@ -20,9 +23,12 @@ const armSchema = z.object({
   outcomes_counted: z.number(),
 });
 
+const jobAge = z.object({ status: z.string(), finished_at: z.string().nullable(), age_seconds: z.number().nullable(), run_id: z.string() }).nullable();
+
 const statusSchema = z.object({
   project: z.string(),
   generated_at: z.string(),
+  jobs: z.object({ build_bandit_dataset: jobAge, rebuild_bandit_stats: jobAge }).describe("The latest finished run of each learning job"),
   decision_types: z.array(
     z.object({
       decision_type: z.string(),
@@ -84,6 +90,15 @@ export class GetLearningStatus extends OpenAPIRoute<[AppContext]> {
         ),
       );
     }
-    return { project: projectId, generated_at: new Date(now).toISOString(), decision_types: result };
+    const jobs = Object.fromEntries(
+      await Promise.all(
+        LEARNING_JOBS.map(async (job) => {
+          const run = await lastFinishedRun(db, job);
+          const age = run?.finished_at ? Math.round((now - Date.parse(run.finished_at)) / 1000) : null;
+          return [job, run ? { status: run.status, finished_at: run.finished_at, age_seconds: age, run_id: run.run_id } : null];
+        }),
+      ),
+    );
+    return { project: projectId, generated_at: new Date(now).toISOString(), jobs, decision_types: result };
   }
 }

@@ -1,15 +1,14 @@
-// The schedule table: which jobs each Cron Trigger runs. The only place schedules live (crons mirror wrangler.toml).
-import { config, type Env } from "../env";
-import { purgeAnalyticsEvents } from "./purge-analytics-events";
+// The schedule table: which jobs each Cron Trigger runs, with their parameters. The only place schedules live
+// (wrangler.toml's [triggers] lists the same crons; a test checks they agree).
+export type ScheduledRun = { job: string; params: Record<string, unknown> };
 
-export type ScheduledJob = { name: string; run: (env: Env, asOf: number) => Promise<unknown> };
-
-export const SCHEDULE: Record<string, ScheduledJob[]> = {
-  // Daily, off the hour: raw-event retention (seed 002's EVENT_RETENTION_DAYS).
-  "17 3 * * *": [
-    {
-      name: "purge_analytics_events",
-      run: (env, asOf) => purgeAnalyticsEvents(env, { days: config(env).EVENT_RETENTION_DAYS, dryRun: false, asOf }),
-    },
+export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
+  // Hourly, off the hour: close the attribution windows (pass 1 at T+1h, pass 2 at T+24h), then retrain if
+  // enough fresh outcomes arrived. In order: the rebuild sees the outcomes the build just wrote.
+  "7 * * * *": [
+    { job: "build_bandit_dataset", params: {} },
+    { job: "rebuild_bandit_stats", params: {} },
   ],
+  // Daily: raw-event retention (EVENT_RETENTION_DAYS); aggregates are kept.
+  "17 3 * * *": [{ job: "purge_analytics_events", params: {} }],
 };

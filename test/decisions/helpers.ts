@@ -1,6 +1,7 @@
 // Helpers for decision tests: ask for decisions, seed learned statistics in D1, reach a bucket's Durable Object.
 import { env } from "cloudflare:workers";
 import type { BucketKey, BucketStats } from "../../src/decisions/arm-stats";
+import { bucketStub as stubOf } from "../../src/decisions/bucket-stub";
 import { bearer, json } from "../helpers/api";
 
 export type Decision = {
@@ -21,7 +22,7 @@ export async function askDecision(token: string, body: Record<string, unknown>) 
 }
 
 export function bucketStub(key: BucketKey) {
-  return env.BANDIT_BUCKET.get(env.BANDIT_BUCKET.idFromName(`${key.projectId}\u0000${key.decisionType}\u0000${key.policyId}\u0000${key.bucket}`));
+  return stubOf(env, key);
 }
 
 /** Writes arm statistics as the rebuild job would (one version for the whole type and policy). */

@@ -1,0 +1,2 @@
+// The jobs queue's name as wrangler.toml declares it.
+export const JOBS_QUEUE_NAME = "edgeloop-jobs";

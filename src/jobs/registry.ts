@@ -1,0 +1,11 @@
+// Every job by name: what the schedule table, the admin API, the CLI and the jobs queue can run.
+import { buildBanditDataset } from "../learning/build-bandit-dataset";
+import { rebuildBanditStats } from "../learning/rebuild-bandit-stats";
+import type { JobDefinition } from "./job";
+import { purgeAnalyticsEventsJob } from "./purge-analytics-events";
+
+export const JOBS: Record<string, JobDefinition> = {
+  [buildBanditDataset.name]: buildBanditDataset as JobDefinition,
+  [rebuildBanditStats.name]: rebuildBanditStats as JobDefinition,
+  [purgeAnalyticsEventsJob.name]: purgeAnalyticsEventsJob as JobDefinition,
+};

@@ -1,0 +1,62 @@
+// The job runner's surface: admin API with auth and project pinning, the ledger, the schedule table and wrangler's crons.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import wranglerToml from "../../wrangler.toml?raw";
+import worker from "../../src/index";
+import { SCHEDULE } from "../../src/jobs/schedule";
+import { asOperator, bearer, call, json, newProject } from "../helpers/api";
+
+describe("POST /v1/admin/jobs/:name", () => {
+  it("runs a job for an admin, pinned to the admin's project, and records it in the ledger", async () => {
+    const p = await newProject();
+    const res = await json("/v1/admin/jobs/purge-analytics-events", { params: { days: 90, dry_run: true } }, bearer(p.admin));
+    expect(res.status).toBe(200);
+    const run = (await res.json()) as { run_id: string; status: string; message: string; details: { dry_run: boolean } };
+    expect(run).toMatchObject({ status: "ok", details: { dry_run: true } });
+    expect(run.message).toMatch(/^dry run: 0 events older than/);
+    const ledger = (await (await call("/v1/admin/jobs/runs?job=purge_analytics_events", { headers: bearer(p.admin) })).json()) as { runs: Array<{ run_id: string; params: { project: string }; trigger: string; status: string }> };
+    expect(ledger.runs[0]).toMatchObject({ run_id: run.run_id, params: { project: p.id }, trigger: "api", status: "ok" });
+  });
+
+  it("refuses users, other projects, unknown jobs and bad parameters", async () => {
+    const p = await newProject();
+    const other = await newProject();
+    expect((await json("/v1/admin/jobs/build_bandit_dataset", { params: {} }, bearer(await p.user("u")))).status).toBe(403);
+    expect((await json("/v1/admin/jobs/build_bandit_dataset", { params: { project: other.id } }, bearer(p.admin))).status).toBe(403);
+    expect((await json("/v1/admin/jobs/nope", { params: {} }, asOperator)).status).toBe(404);
+    const bad = await json("/v1/admin/jobs/purge_analytics_events", { params: { days: "ninety" } }, asOperator);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: "invalid_job_params" } });
+    expect((await json("/v1/admin/jobs/purge_analytics_events", { params: {} })).status).toBe(401);
+  });
+
+  it("purges for real without dry_run, keeping newer events and every aggregate", async () => {
+    const p = await newProject();
+    const now = Date.now();
+    for (const [i, age] of [1, 100].entries()) {
+      await env.DB.prepare("INSERT INTO events (event_id, project_id, event_name, occurred_at, received_at) VALUES (?1, ?2, 'page_view', ?3, ?3)").bind(`e${i}`, p.id, now - age * 86_400_000).run();
+    }
+    const dry = (await (await json("/v1/admin/jobs/purge_analytics_events", { params: { days: 90, dry_run: true } }, bearer(p.admin))).json()) as { rows_read: number; rows_written: number };
+    expect(dry).toMatchObject({ rows_read: 1, rows_written: 0 });
+    const real = (await (await json("/v1/admin/jobs/purge_analytics_events", { params: { days: 90 } }, bearer(p.admin))).json()) as { rows_written: number };
+    expect(real.rows_written).toBe(1);
+    const left = await env.DB.prepare("SELECT event_id FROM events WHERE project_id = ?1").bind(p.id).all<{ event_id: string }>();
+    expect(left.results.map((r) => r.event_id)).toEqual(["e0"]);
+  });
+});
+
+describe("the schedule table", () => {
+  it("names exactly the crons wrangler.toml triggers, and only jobs that exist", async () => {
+    const crons = JSON.parse(/crons\s*=\s*(\[[^\]]*\])/.exec(wranglerToml)![1]!) as string[];
+    expect(Object.keys(SCHEDULE).sort()).toEqual([...crons].sort());
+    const { JOBS } = await import("../../src/jobs/registry");
+    for (const runs of Object.values(SCHEDULE)) for (const run of runs) expect(JOBS[run.job]).toBeDefined();
+  });
+
+  it("runs the hourly learning jobs from the cron, recorded with trigger 'cron'", async () => {
+    await worker.scheduled(createScheduledController({ cron: "7 * * * *", scheduledTime: Date.now() }), env, createExecutionContext());
+    const { results } = await env.DB.prepare("SELECT job, trigger FROM job_runs WHERE trigger = 'cron' ORDER BY started_at").all<{ job: string; trigger: string }>();
+    expect(results.map((r) => r.job)).toEqual(expect.arrayContaining(["build_bandit_dataset", "rebuild_bandit_stats"]));
+  });
+});

@@ -1,0 +1,170 @@
+// The learning loop end to end inside workerd: decision → UI events → build_bandit_dataset → rebuild_bandit_stats → the DO serves it.
+import { env } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { BASE, bearer, call, newProject } from "../helpers/api";
+import { askDecision, bucketStub, type Decision } from "../decisions/helpers";
+import { armStatsOf, HOUR, outcomesOf, postDecisionEvents, runJob } from "./helpers";
+
+const CONTEXT = { post_type: "carousel", objective: "sales" };
+const BUCKET = "post_type=carousel|objective=sales";
+
+async function decideAs(token: string, body: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+  const res = await worker.fetch(
+    new Request(`${BASE}/v1/decisions`, { method: "POST", headers: { "content-type": "application/json", ...bearer(token) }, body: JSON.stringify({ decision_type: "image_pregen", ...body }) }),
+    { ...env, ...overrides } as never,
+    createExecutionContext(),
+  );
+  return (await res.json()) as Decision;
+}
+
+describe("seed 000's 'Como validar', as a test", () => {
+  it("decision → generate and download events → build → rebuild: the bucket's arm stats change and the DO serves the new version", async () => {
+    const p = await newProject();
+    // 1–3. A PostIdea created with "include image": the backend asks, and the decision is recorded.
+    const decisions: Decision[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { body } = await askDecision(p.admin, { unit_id: `idea-${i}`, context: CONTEXT, resource_type: "PostIdea", resource_id: String(i) });
+      decisions.push(body);
+    }
+    expect(decisions.every((d) => d.policy_id === "image_pregen_bandit_v0")).toBe(true);
+    // 4. The UI reports what people did: ideas 0–3 get their image downloaded, 4–5 are ignored.
+    for (const [i, d] of decisions.entries()) {
+      const generated = d.action === "on_demand" ? ["image_generate_clicked"] : [];
+      await postDecisionEvents(p, d.decision_id, i < 4 ? [...generated, "image_download_clicked", "image_download_succeeded"] : ["idea_view_opened"]);
+    }
+    // 5. The jobs, as seed 000's management commands (a day later, so both windows are closed).
+    const asOf = Date.now() + 25 * HOUR;
+    const build = await runJob("build_bandit_dataset", { project: p.id, decision_type: "image_pregen", as_of: asOf });
+    expect(build).toMatchObject({ status: "ok", rows_written: 12 });
+    const [pass1, pass2] = await outcomesOf(decisions[0]!.decision_id);
+    expect(pass1).toMatchObject({ pass: 1, success: 1 });
+    expect(pass2).toMatchObject({ pass: 2, success: 1, bucket: BUCKET, action: decisions[0]!.action });
+    expect((pass2!.metrics.counts as Record<string, number>).image_download_succeeded).toBe(1);
+    expect((await outcomesOf(decisions[5]!.decision_id))[1]).toMatchObject({ success: 0 });
+
+    expect(await armStatsOf(p.id, "image_pregen_bandit_v1")).toEqual([]);
+    const rebuild = await runJob("rebuild_bandit_stats", { policy_id: "image_pregen_bandit_v1", as_of: asOf });
+    expect(rebuild).toMatchObject({ status: "ok", message: "image_pregen/image_pregen_bandit_v1 v1" });
+    // 6. BanditArmStat changed for the observed bucket.
+    const stats = await armStatsOf(p.id, "image_pregen_bandit_v1");
+    expect(stats.map((s) => s.bucket)).toEqual(stats.map(() => BUCKET));
+    expect(stats.reduce((n, s) => n + Number(s.n), 0)).toBe(6);
+    expect(stats.every((s) => s.version === 1)).toBe(true);
+
+    // Re-running both changes nothing.
+    expect(await runJob("build_bandit_dataset", { project: p.id, decision_type: "image_pregen", as_of: asOf })).toMatchObject({ rows_written: 0 });
+    expect(await runJob("rebuild_bandit_stats", { policy_id: "image_pregen_bandit_v1", as_of: asOf })).toMatchObject({ status: "skipped" });
+    expect((await armStatsOf(p.id, "image_pregen_bandit_v1")).every((s) => s.version === 1)).toBe(true);
+
+    // The bucket's Durable Object holds version 1, and Thompson decides from it.
+    const snapshot = await bucketStub({ projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: BUCKET }).snapshot();
+    expect(snapshot.stats.version).toBe(1);
+    const next = await decideAs(p.admin, { unit_id: "idea-new", context: CONTEXT }, { IMAGE_PREGEN_POLICY_ID: "image_pregen_bandit_v1" });
+    expect(next).toMatchObject({ policy_id: "image_pregen_bandit_v1", policy_version: 1, bucket: BUCKET });
+
+    // The learning status shows the version and the jobs' ages.
+    const status = (await (await call("/v1/learning/status?decision_type=image_pregen", { headers: bearer(p.admin) })).json()) as {
+      jobs: Record<string, { status: string; age_seconds: number } | null>;
+      decision_types: Array<{ policies: Array<{ policy_id: string; stats_version: number }> }>;
+    };
+    expect(status.jobs.rebuild_bandit_stats!.status).toBe("skipped");
+    expect(status.jobs.build_bandit_dataset!.status).toBe("ok");
+    expect(status.decision_types[0]!.policies.find((x) => x.policy_id === "image_pregen_bandit_v1")!.stats_version).toBe(1);
+  });
+});
+
+describe("build_bandit_dataset", () => {
+  it("computes pass 1 at T+1h and picks up a late event in the final pass at T+24h", async () => {
+    const p = await newProject();
+    const { body: d } = await askDecision(p.admin, { unit_id: "idea-late", context: CONTEXT });
+    const decidedAt = (await env.DB.prepare("SELECT created_at FROM decisions WHERE id = ?1").bind(d.decision_id).first<{ created_at: number }>())!.created_at;
+    await postDecisionEvents(p, d.decision_id, ["idea_view_opened"], decidedAt + 10 * 60_000);
+
+    const early = await runJob("build_bandit_dataset", { project: p.id, as_of: decidedAt + 2 * HOUR });
+    expect(early.rows_written).toBe(1); // pass 1 only: the final window is still open
+    // A download that happened 3 hours later, reported late.
+    await postDecisionEvents(p, d.decision_id, ["image_download_succeeded"], decidedAt + 3 * HOUR);
+    const final = await runJob("build_bandit_dataset", { project: p.id, as_of: decidedAt + 25 * HOUR });
+    expect(final.rows_written).toBe(1);
+    const [pass1, pass2] = await outcomesOf(d.decision_id);
+    expect(pass1).toMatchObject({ pass: 1, success: 0 });
+    expect(pass2).toMatchObject({ pass: 2, success: 1 });
+  });
+
+  it("gives a decision with no events the spec's default reward", async () => {
+    const p = await newProject();
+    const { body: d } = await askDecision(p.admin, { unit_id: "idea-quiet", context: CONTEXT });
+    await runJob("build_bandit_dataset", { project: p.id, as_of: Date.now() + 25 * HOUR });
+    const [, pass2] = await outcomesOf(d.decision_id);
+    expect(pass2).toMatchObject({ pass: 2, success: 0 });
+    expect(pass2!.metrics.default_applied).toBe(true);
+  });
+
+  it("continues through the jobs queue when the input is larger than one invocation", async () => {
+    const p = await newProject();
+    for (let i = 0; i < 5; i++) await askDecision(p.admin, { unit_id: `idea-${i}`, context: CONTEXT });
+    const first = await runJob("build_bandit_dataset", { project: p.id, as_of: Date.now() + 25 * HOUR, page_size: 2, max_pages: 1 });
+    expect(first).toMatchObject({ continued: true, rows_written: 2 });
+    // The rest runs as queue messages, each a run of its own in the ledger.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const n = (await env.DB.prepare("SELECT count(*) AS n FROM decision_outcomes WHERE project_id = ?1").bind(p.id).first<{ n: number }>())!.n;
+      if (n === 10) break;
+      if (Date.now() > deadline) throw new Error(`only ${n} of 10 outcomes after the continuation`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { results } = await env.DB.prepare("SELECT trigger, continues FROM job_runs WHERE job = 'build_bandit_dataset' AND json_extract(params, '$.project') = ?1").bind(p.id).all<{ trigger: string; continues: string | null }>();
+    expect(results.filter((r) => r.trigger === "queue").length).toBeGreaterThanOrEqual(4);
+    expect(results.find((r) => r.trigger === "queue")!.continues).toBe(first.run_id);
+  });
+});
+
+describe("rebuild_bandit_stats", () => {
+  async function decisionsWithOutcomes(p: Awaited<ReturnType<typeof newProject>>, n: number, asOf: number) {
+    for (let i = 0; i < n; i++) {
+      const { body } = await askDecision(p.admin, { unit_id: `u-${i}-${Math.random()}`, context: CONTEXT });
+      await postDecisionEvents(p, body.decision_id, ["image_download_succeeded"]);
+    }
+    await runJob("build_bandit_dataset", { project: p.id, as_of: asOf });
+  }
+
+  it("skips until MIN_FRESH_OUTCOMES (5) new final outcomes, then writes v1; simulated decisions never count", async () => {
+    const p = await newProject();
+    const asOf = Date.now() + 25 * HOUR;
+    await decisionsWithOutcomes(p, 4, asOf);
+    await askDecision(p.admin, { unit_id: "sim", context: CONTEXT, simulated: true });
+    await runJob("build_bandit_dataset", { project: p.id, as_of: asOf });
+    expect(await runJob("rebuild_bandit_stats", { project: p.id, as_of: asOf })).toMatchObject({ status: "skipped" });
+    await decisionsWithOutcomes(p, 1, asOf + 1);
+    const built = await runJob("rebuild_bandit_stats", { project: p.id, as_of: asOf + 1 });
+    expect(built.status).toBe("ok");
+    const stats = await armStatsOf(p.id, "image_pregen_bandit_v1");
+    expect(stats.reduce((n, s) => n + Number(s.n), 0)).toBe(5);
+  });
+
+  it("leaves the previous version whole when the write fails halfway, records the failure, and succeeds on re-run", async () => {
+    const p = await newProject();
+    const asOf = Date.now() + 25 * HOUR;
+    await decisionsWithOutcomes(p, 5, asOf);
+    // A real D1 failure in the batch's last statement: the version row cannot be written.
+    await env.DB.exec("ALTER TABLE bandit_stats_versions RENAME TO bandit_stats_versions_offline");
+    let failed: Response;
+    try {
+      failed = await call("/v1/admin/jobs/rebuild_bandit_stats", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer test-admin-token-0123456789abcdef" },
+        body: JSON.stringify({ params: { project: p.id, as_of: asOf } }),
+      });
+    } finally {
+      await env.DB.exec("ALTER TABLE bandit_stats_versions_offline RENAME TO bandit_stats_versions");
+    }
+    expect(failed.status).toBe(500);
+    expect(await armStatsOf(p.id, "image_pregen_bandit_v1")).toEqual([]); // the DELETE and INSERTs rolled back with it
+    const ledger = await env.DB.prepare("SELECT status, message FROM job_runs WHERE job = 'rebuild_bandit_stats' AND json_extract(params, '$.project') = ?1").bind(p.id).first<{ status: string; message: string }>();
+    expect(ledger!.status).toBe("failed");
+    expect(await runJob("rebuild_bandit_stats", { project: p.id, as_of: asOf })).toMatchObject({ status: "ok" });
+    expect((await armStatsOf(p.id, "image_pregen_bandit_v1")).every((s) => s.version === 1)).toBe(true);
+  });
+});
