@@ -13,7 +13,7 @@ import { fallbackPolicyId } from "./decision-type-config";
 import { requireDecisionType } from "./decision-types";
 import { policyFor } from "./policies";
 import type { PolicyDecision, PolicyParams } from "./policies/policy";
-import { policyStartedAt } from "./policy-starts";
+import { findPolicyStart, recordPolicyStart } from "./policy-starts";
 import { findDecisionByRequestId, recordDecision, type DecisionRow } from "./record-decision";
 
 export type DecideRequest = {
@@ -51,9 +51,7 @@ export async function decide(env: Env, projectId: string, req: DecideRequest, op
   if (req.request_id) {
     const existing = await findDecisionByRequestId(env.DB, projectId, req.request_id);
     if (existing) {
-      if (existing.decision_type !== req.decision_type || existing.unit_id !== req.unit_id) {
-        throw new ApiError(409, "request_id_reused", "This request_id was already used for another decision type or unit");
-      }
+      assertSameRequest(existing, req);
       return decisionView(existing);
     }
   }
@@ -76,7 +74,9 @@ export async function decide(env: Env, projectId: string, req: DecideRequest, op
     // v0 needs no statistics, so no Durable Object round trip.
     chosen = deterministic(type.config.actions, req.unit_id, bucket, now, policy.params);
   } else {
-    const startedAt = await policyStartedAt(db, projectId, type.name, active.policyId, now);
+    // Before its first learned decision, a policy's ε clock has not started: it would start now.
+    const recordedStart = await findPolicyStart(db, projectId, type.name, active.policyId);
+    const startedAt = recordedStart ?? now;
     const answer = await bucketStub(env, key).decide({ key, kind: policy.kind, actions: type.config.actions, params: policy.params, unitId: req.unit_id, now, policyStartedAt: startedAt, seed: opts.seed });
     if (answer.fallback) {
       policyId = fallbackPolicyId(type.config);
@@ -86,6 +86,7 @@ export async function decide(env: Env, projectId: string, req: DecideRequest, op
     } else {
       chosen = answer;
       version = answer.version;
+      if (recordedStart === undefined) await recordPolicyStart(db, projectId, type.name, active.policyId, now);
       if (answer.reason === "high_uncertainty") {
         log.info(`[BANDIT] explore forced arm=${answer.action} reason=high_uncertainty`, { decision_type: type.name, bucket, epsilon: answer.epsilon });
       }
@@ -117,7 +118,15 @@ export async function decide(env: Env, projectId: string, req: DecideRequest, op
     log.error("decision_not_recorded", { decision_type: type.name, error: String(err) });
     throw new ApiError(503, "decision_not_recorded", "The decision could not be recorded; retry with the same request_id", undefined, { "Retry-After": "1" });
   }
+  // A concurrent twin with the same request_id won the unique index: it must have asked the same question.
+  if (stored.id !== row.id) assertSameRequest(stored, req);
   return decisionView(stored, stored.id === row.id && fallbackReason ? { fallback_reason: fallbackReason } : {});
+}
+
+function assertSameRequest(stored: DecisionRow, req: DecideRequest): void {
+  if (stored.decision_type !== req.decision_type || stored.unit_id !== req.unit_id) {
+    throw new ApiError(409, "request_id_reused", "This request_id was already used for another decision type or unit");
+  }
 }
 
 function deterministic(actions: string[], unitId: string, bucket: string, now: number, params: PolicyParams): PolicyDecision {

@@ -22,7 +22,8 @@ function builtin(name: string): DecisionType | null {
 
 export async function findDecisionType(db: Database, projectId: string, name: string, cacheSeconds = 0): Promise<DecisionType | null> {
   const key = `${projectId}\u0000${name}`;
-  const cached = cache.get(key);
+  // cacheSeconds = 0 (admin reads and writes) must see D1, not a copy a decision cached a moment ago.
+  const cached = cacheSeconds > 0 ? cache.get(key) : undefined;
   if (cached !== undefined) return cached;
   const row = await db.select().from(decisionTypes).where(and(eq(decisionTypes.projectId, projectId), eq(decisionTypes.name, name))).get();
   const type = row ? fromRow(row) : builtin(name);

@@ -38,7 +38,8 @@ export function learningStatus(
       kind: policy.kind,
       active: policyId === active.policyId,
       started_at: startedAt ? new Date(startedAt).toISOString() : null,
-      epsilon: policy.kind === "thompson" && startedAt !== undefined ? round(epsilonAt(now, startedAt, policy.params)) : 0,
+      // A Thompson policy that has not decided from statistics yet will start at ε's first value.
+      epsilon: policy.kind === "thompson" ? round(epsilonAt(now, startedAt ?? now, policy.params)) : 0,
       stats_version: version,
       stats_updated_at: updatedAt ? new Date(updatedAt).toISOString() : null,
       stats_age_seconds: updatedAt ? Math.round((now - updatedAt) / 1000) : null,

@@ -109,6 +109,9 @@ describe("Thompson (image_pregen_bandit_v1) behind IMAGE_PREGEN_POLICY_ID", () =
     const { res, body } = await decideWithEnv({ IMAGE_PREGEN_POLICY_ID: "image_pregen_bandit_v1" }, p.admin, { unit_id: "idea-1", context: CONTEXT });
     expect(res.status).toBe(200);
     expect(body).toMatchObject({ policy_id: "image_pregen_bandit_v0", fallback_reason: "no_statistics", propensity: 0.5, policy_version: 0 });
+    // ε's clock starts at the policy's first learned decision, not at a fallback.
+    const start = await env.DB.prepare("SELECT started_at FROM policy_starts WHERE project_id = ?1").bind(p.id).first();
+    expect(start).toBeNull();
   });
 
   it("serves from the bucket's loaded statistics, with the argmax propensity, and rolls back when the override is removed", async () => {
@@ -128,6 +131,8 @@ describe("Thompson (image_pregen_bandit_v1) behind IMAGE_PREGEN_POLICY_ID", () =
       expect(d.propensity).toBeGreaterThan(0);
       expect(d.propensity).toBeLessThanOrEqual(1);
     }
+    const start = await env.DB.prepare("SELECT policy_id FROM policy_starts WHERE project_id = ?1").bind(p.id).all<{ policy_id: string }>();
+    expect(start.results).toEqual([{ policy_id: "image_pregen_bandit_v1" }]);
     const exploit = seen.filter((d) => d.action === "pre_generate" && !d.explored);
     expect(exploit.length).toBeGreaterThan(15);
     // P(pre_generate is best) ≈ 1 under these posteriors, so whatever ε (≤ 0.2) sends elsewhere and the 1% floor mixes in,
