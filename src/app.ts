@@ -12,8 +12,9 @@ import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PutDecisionType } from "./decisions";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
+import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
 import { BenchNoop, Healthz, Status } from "./ops/routes";
-import { AddEventNames, CreateKey, CreateProject, GetProject, ListEventNames, ListKeys, ListProjects, RevokeKey } from "./projects";
+import { AddEventNames, CreateKey, CreateProject, GetProject, ListEventNames, ListKeys, ListProjects, RevokeKey, UpdateProject } from "./projects";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -55,11 +56,18 @@ export function createApp() {
   app.use("/v1/learning/*", authenticate("jwt", "operator"), rateLimit("admin"));
   openapi.get("/v1/learning/status", GetLearningStatus);
 
+  // Reports (project admins), rate limited as seed 003's reporting routes.
+  app.use("/v1/reports/*", authenticate("jwt", "operator"), rateLimit("report"));
+  openapi.get("/v1/reports/dau", GetDau);
+  openapi.get("/v1/reports/active", GetActive);
+  openapi.get("/v1/reports/events/summary", GetEventsSummary);
+
   // Administration.
   app.use("/v1/admin/*", authenticate("jwt", "operator"), rateLimit("admin"), requireWellFormedJson);
   openapi.post("/v1/admin/projects", CreateProject);
   openapi.get("/v1/admin/projects", ListProjects);
   openapi.get("/v1/admin/projects/:project", GetProject);
+  openapi.patch("/v1/admin/projects/:project", UpdateProject);
   openapi.post("/v1/admin/projects/:project/keys", CreateKey);
   openapi.get("/v1/admin/projects/:project/keys", ListKeys);
   openapi.delete("/v1/admin/projects/:project/keys/:key_id", RevokeKey);

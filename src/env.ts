@@ -39,6 +39,8 @@ export const configSchema = z.object({
   ADMIN_RATE_LIMIT_PER_MINUTE: intVar(600),
   DECIDE_RATE_LIMIT_PER_MINUTE: intVar(6000),
   EVENT_RETENTION_DAYS: intVar(90),
+  /** The longest from–to range a report accepts. */
+  REPORT_MAX_RANGE_DAYS: intVar(366),
   /** Seed 004's training guard: rebuild arm statistics only after this many new final outcomes. */
   MIN_FRESH_OUTCOMES: z.coerce.number().int().min(0).default(5),
   /** How long a worker isolate trusts its copy of keys and event names. Revocations take effect within it. */

@@ -6,6 +6,10 @@ export const projects = sqliteTable("projects", {
   name: text("name").notNull(),
   /** Overrides INGEST_RATE_LIMIT_PER_MINUTE for this project's keys (a per-tenant quota). */
   ingestRateLimitPerMinute: integer("ingest_rate_limit_per_minute"),
+  /** IANA time zone that reports' days are cut in; UTC when unset. */
+  timeZone: text("time_zone").notNull().default("UTC"),
+  /** The event that marks a sign-up, for registration cohorts. */
+  signupEvent: text("signup_event"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -259,4 +263,20 @@ export const banditStatsVersions = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.decisionType, t.policyId, t.version] })],
+);
+
+/** Daily rollups: one value per (project, local date, metric, dimensions); written idempotently by rollup_daily_metrics. */
+export const metrics = sqliteTable(
+  "metrics",
+  {
+    projectId: text("project_id").notNull(),
+    date: text("date").notNull(),
+    metricName: text("metric_name").notNull(),
+    /** Canonical JSON of the dimensions ("{}" for none), so equal dimensions are equal strings. */
+    dimensions: text("dimensions").notNull(),
+    value: real("value").notNull(),
+    timeZone: text("time_zone").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.date, t.metricName, t.dimensions] })],
 );

@@ -2,10 +2,12 @@
 import { buildBanditDataset } from "../learning/build-bandit-dataset";
 import { rebuildBanditStats } from "../learning/rebuild-bandit-stats";
 import type { JobDefinition } from "./job";
+import { rollupDailyMetrics } from "../reports/rollup-daily-metrics";
 import { purgeAnalyticsEventsJob } from "./purge-analytics-events";
 
 export const JOBS: Record<string, JobDefinition> = {
   [buildBanditDataset.name]: buildBanditDataset as JobDefinition,
   [rebuildBanditStats.name]: rebuildBanditStats as JobDefinition,
   [purgeAnalyticsEventsJob.name]: purgeAnalyticsEventsJob as JobDefinition,
+  [rollupDailyMetrics.name]: rollupDailyMetrics as JobDefinition,
 };

@@ -9,6 +9,10 @@ export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
     { job: "build_bandit_dataset", params: {} },
     { job: "rebuild_bandit_stats", params: {} },
   ],
-  // Daily: raw-event retention (EVENT_RETENTION_DAYS); aggregates are kept.
-  "17 3 * * *": [{ job: "purge_analytics_events", params: {} }],
+  // Daily: roll up the last closed days (each project's own midnight), then raw-event retention
+  // (EVENT_RETENTION_DAYS); rollups, outcomes and arm statistics are kept.
+  "17 3 * * *": [
+    { job: "rollup_daily_metrics", params: {} },
+    { job: "purge_analytics_events", params: {} },
+  ],
 };

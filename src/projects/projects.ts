@@ -30,6 +30,17 @@ export async function requireProject(db: Database, id: string): Promise<Project>
   return project;
 }
 
+/** Only the given fields change; undefined leaves a field as it is, null clears it. */
+export async function updateProject(
+  db: Database,
+  id: string,
+  changes: { name?: string; timeZone?: string; signupEvent?: string | null; ingestRateLimitPerMinute?: number | null },
+): Promise<Project> {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length > 0) await db.update(projects).set(set).where(eq(projects.id, id));
+  return requireProject(db, id);
+}
+
 export async function listProjects(db: Database): Promise<Project[]> {
   return db.select().from(projects).orderBy(projects.id).all();
 }

@@ -6,18 +6,28 @@ import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { requireOperator, requireProjectAdmin } from "../http/principal";
+import { validTimeZone } from "../reports/time-zones";
 import { EVENT_NAME_PATTERN } from "./default-event-names";
 import { addEventNames, listEventNames } from "./event-names";
-import { createProject, listProjects, requireProject, type Project } from "./projects";
+import { createProject, listProjects, requireProject, updateProject, type Project } from "./projects";
 import { createKey, listKeys, revokeKey } from "./publishable-keys";
 
 const projectView = (p: Project) => ({
   id: p.id,
   name: p.name,
   ingest_rate_limit_per_minute: p.ingestRateLimitPerMinute,
+  time_zone: p.timeZone,
+  signup_event: p.signupEvent,
   created_at: new Date(p.createdAt).toISOString(),
 });
-const projectSchema = z.object({ id: z.string(), name: z.string(), ingest_rate_limit_per_minute: z.number().nullable(), created_at: z.string() });
+const projectSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  ingest_rate_limit_per_minute: z.number().nullable(),
+  time_zone: z.string().describe("IANA zone reports cut days in"),
+  signup_event: z.string().nullable().describe("The event registration cohorts start from"),
+  created_at: z.string(),
+});
 const keySchema = z.object({
   key_id: z.string(),
   project: z.string(),
@@ -100,6 +110,43 @@ export class GetProject extends OpenAPIRoute<[AppContext]> {
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
     return projectView(await adminProject(c, params.project));
+  }
+}
+
+const timeZone = z.string().max(64).refine(validTimeZone, "an IANA time zone such as UTC or America/Sao_Paulo");
+
+export class UpdateProject extends OpenAPIRoute<[AppContext]> {
+  schema = {
+    tags: ["admin"],
+    summary: "Change a project's settings: name, time zone, sign-up event, ingest quota",
+    security: bearerOnly,
+    request: {
+      params: projectParam,
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({
+              name: z.string().min(1).max(200).optional(),
+              time_zone: timeZone.optional(),
+              signup_event: z.string().regex(EVENT_NAME_PATTERN).nullable().optional(),
+              ingest_rate_limit_per_minute: z.number().int().positive().nullable().optional(),
+            }),
+          },
+        },
+      },
+    },
+    responses: { "200": jsonResponse("The project", projectSchema), ...errorResponses(400, 401, 403, 404) },
+  };
+  async handle(c: AppContext) {
+    const { params, body } = await this.getValidatedData<typeof this.schema>();
+    await adminProject(c, params.project);
+    const db = database(c.env.DB);
+    return projectView(await updateProject(db, params.project, {
+      name: body.name,
+      timeZone: body.time_zone,
+      signupEvent: body.signup_event,
+      ingestRateLimitPerMinute: body.ingest_rate_limit_per_minute,
+    }));
   }
 }
 

@@ -1,0 +1,52 @@
+// rollup_daily_metrics: writes each project's closed days into `metrics` (UPSERT on date + name + dimensions).
+import { z } from "zod";
+import { asOfParam, defineJob, projectParam } from "../jobs/job";
+import { addDays, isDate, today } from "./day-range";
+import { canonicalDimensions, computeDailyMetrics } from "./daily-metrics";
+
+// metrics binds 7 values a row: 14 rows keep an INSERT under D1's 100-parameter limit.
+const ROWS_PER_INSERT = 14;
+
+export const rollupDailyMetrics = defineJob({
+  name: "rollup_daily_metrics",
+  description: "Writes dau, wau, mau, new_users and events by name for closed days (default: yesterday, in each project's time zone)",
+  params: z.object({
+    project: projectParam,
+    /** The last day to roll up; it must be closed (before today in the project's zone). Default: yesterday. */
+    date: z.string().refine(isDate, "a date as YYYY-MM-DD").optional(),
+    /** How many days ending at `date` to (re)compute: late events and backfills. */
+    days: z.number().int().min(1).max(400).default(2),
+    as_of: asOfParam,
+  }),
+  async run(ctx, params) {
+    const d1 = ctx.env.DB;
+    const projects = await d1
+      .prepare("SELECT id, time_zone FROM projects WHERE ?1 IS NULL OR id = ?1 ORDER BY id")
+      .bind(params.project ?? null)
+      .all<{ id: string; time_zone: string }>();
+    let rowsWritten = 0;
+    let daysDone = 0;
+    for (const p of projects.results) {
+      const yesterday = addDays(today(ctx.asOf, p.time_zone), -1);
+      const last = params.date && params.date < yesterday ? params.date : yesterday;
+      for (let i = params.days - 1; i >= 0; i--) {
+        const date = addDays(last, -i);
+        const values = await computeDailyMetrics(d1, p.id, date, p.time_zone);
+        const rows = values.map((v) => [p.id, date, v.metric_name, canonicalDimensions(v.dimensions), v.value, p.time_zone, ctx.asOf]);
+        // A name that had events before and none now must not keep its old count: the day is replaced whole.
+        const statements = [d1.prepare("DELETE FROM metrics WHERE project_id = ?1 AND date = ?2").bind(p.id, date)];
+        for (let r = 0; r < rows.length; r += ROWS_PER_INSERT) {
+          const chunk = rows.slice(r, r + ROWS_PER_INSERT);
+          const placeholders = chunk.map((_, k) => `(${Array.from({ length: 7 }, (__, c) => `?${k * 7 + c + 1}`).join(", ")})`).join(", ");
+          statements.push(
+            d1.prepare(`INSERT INTO metrics (project_id, date, metric_name, dimensions, value, time_zone, computed_at) VALUES ${placeholders}`).bind(...chunk.flat()),
+          );
+        }
+        await d1.batch(statements);
+        rowsWritten += rows.length;
+        daysDone++;
+      }
+    }
+    return { status: "ok", rowsRead: daysDone, rowsWritten, message: `${daysDone} project-days rolled up` };
+  },
+});
