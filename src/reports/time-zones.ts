@@ -19,6 +19,19 @@ export function localDate(epochMs: number, timeZone: string): string {
   return formatDate(wallClockMs(epochMs, timeZone));
 }
 
+/** The local date of an instant as a day number, days since 1970-01-01: cheaper than a string for grouping. */
+export function localDayNumber(epochMs: number, timeZone: string): number {
+  return Math.floor(wallClockMs(epochMs, timeZone) / DAY_MS);
+}
+
+/** The day number of a calendar date (days since 1970-01-01), and back. */
+export function dayNumber(date: string): number {
+  return parseDate(date) / DAY_MS;
+}
+export function dateOfDayNumber(day: number): string {
+  return formatDate(day * DAY_MS);
+}
+
 /** The local hour of day, 0–23, of an instant in the zone. */
 export function localHour(epochMs: number, timeZone: string): number {
   return new Date(wallClockMs(epochMs, timeZone)).getUTCHours();
@@ -85,7 +98,33 @@ function wallClockMs(epochMs: number, timeZone: string): number {
   return epochMs + offsetMs(epochMs, timeZone);
 }
 
+/**
+ * The zone's offset at an instant. An Intl call costs microseconds and a report makes one per event, so offsets are
+ * cached per zone and UTC day: when the offset at a day's first and last second agree (every day but the one or two
+ * a year with a clock change), it holds all day. Bounded, because the isolate outlives the request.
+ */
 function offsetMs(epochMs: number, timeZone: string): number {
+  const day = Math.floor(epochMs / DAY_MS);
+  let offset = offsetCache.get(timeZone)?.get(day);
+  if (offset === undefined) {
+    const first = exactOffsetMs(day * DAY_MS, timeZone); // throws for an unknown zone before anything is cached
+    offset = first === exactOffsetMs((day + 1) * DAY_MS - 1000, timeZone) ? first : Number.NaN;
+    if (offsetCacheSize >= OFFSET_CACHE_LIMIT) {
+      offsetCache.clear();
+      offsetCacheSize = 0;
+    }
+    let zone = offsetCache.get(timeZone);
+    if (zone === undefined) offsetCache.set(timeZone, (zone = new Map()));
+    zone.set(day, offset);
+    offsetCacheSize++;
+  }
+  return Number.isNaN(offset) ? exactOffsetMs(epochMs, timeZone) : offset;
+}
+const OFFSET_CACHE_LIMIT = 50_000;
+const offsetCache = new Map<string, Map<number, number>>();
+let offsetCacheSize = 0;
+
+function exactOffsetMs(epochMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const p of formatterFor(timeZone).formatToParts(epochMs)) if (p.type !== "literal") parts[p.type] = Number(p.value);
   const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
