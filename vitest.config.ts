@@ -38,7 +38,8 @@ export default defineConfig({
         queueConsumers: {
           "edgeloop-events": { maxBatchTimeout: 0.05, maxRetries: 2, deadLetterQueue: "edgeloop-events-dlq" },
           "edgeloop-events-dlq": { maxBatchTimeout: 0.05 },
-          "edgeloop-jobs": { maxBatchTimeout: 0.05, maxBatchSize: 1 },
+          "edgeloop-jobs": { maxBatchTimeout: 0.05, maxBatchSize: 1, deadLetterQueue: "edgeloop-jobs-dlq" },
+          "edgeloop-jobs-dlq": { maxBatchTimeout: 0.05 },
         },
       },
     }),

@@ -13,6 +13,9 @@ import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, Pos
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
+import { PostCohorts } from "./reports/cohort-routes";
+import { PostPopularityForecast } from "./reports/forecast-routes";
+import { GetUserAnalytics } from "./reports/user-analytics-routes";
 import { BenchNoop, Healthz, Status } from "./ops/routes";
 import { AddEventNames, CreateKey, CreateProject, GetProject, ListEventNames, ListKeys, ListProjects, RevokeKey, UpdateProject } from "./projects";
 
@@ -61,6 +64,12 @@ export function createApp() {
   openapi.get("/v1/reports/dau", GetDau);
   openapi.get("/v1/reports/active", GetActive);
   openapi.get("/v1/reports/events/summary", GetEventsSummary);
+  app.use("/v1/reports/cohorts", requireWellFormedJson);
+  openapi.post("/v1/reports/cohorts", PostCohorts);
+  app.use("/v1/forecasts/*", authenticate("jwt", "operator"), rateLimit("report"), requireWellFormedJson);
+  openapi.post("/v1/forecasts/popularity", PostPopularityForecast);
+  app.use("/v1/users/*", authenticate("jwt", "operator"), rateLimit("report"));
+  openapi.get("/v1/users/:user_id/analytics", GetUserAnalytics);
 
   // Administration.
   app.use("/v1/admin/*", authenticate("jwt", "operator"), rateLimit("admin"), requireWellFormedJson);

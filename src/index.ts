@@ -4,7 +4,7 @@ import type { Env } from "./env";
 import { log } from "./http/log";
 import { consumeDeadLetters, consumeEvents, EVENTS_DLQ_NAME, EVENTS_QUEUE_NAME } from "./ingest";
 import { consumeJobs } from "./jobs/consumer";
-import { JOBS_QUEUE_NAME } from "./jobs/queue";
+import { JOBS_DLQ_NAME, JOBS_QUEUE_NAME } from "./jobs/queue";
 import { runScheduled } from "./jobs/run-scheduled";
 
 export { BanditBucket } from "./decisions";
@@ -23,6 +23,8 @@ export default {
         return consumeDeadLetters(batch, env, EVENTS_QUEUE_NAME);
       case JOBS_QUEUE_NAME:
         return consumeJobs(batch, env);
+      case JOBS_DLQ_NAME:
+        return consumeDeadLetters(batch, env, JOBS_QUEUE_NAME);
       default:
         // Unknown queues are retried rather than acked: a misrouted message must not vanish.
         log.error("unknown_queue", { queue: batch.queue, messages: batch.messages.length });

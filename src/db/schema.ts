@@ -77,6 +77,8 @@ export const events = sqliteTable(
     index("events_decision").on(t.decisionId),
     index("events_project_user_occurred").on(t.projectId, t.userId, t.occurredAt),
     index("events_project_name_occurred").on(t.projectId, t.eventName, t.occurredAt),
+    // Popularity forecasts read one resource's daily counts.
+    index("events_project_resource_occurred").on(t.projectId, t.resourceType, t.resourceId, t.occurredAt),
   ],
 );
 
@@ -279,4 +281,30 @@ export const metrics = sqliteTable(
     computedAt: integer("computed_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.date, t.metricName, t.dimensions] })],
+);
+
+/** Report exports (CSV/XLSX) built into R2 by the build_export job; the file is removed at expires_at. */
+export const reportExports = sqliteTable(
+  "exports",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    /** events | metrics | cohorts */
+    reportType: text("report_type").notNull(),
+    /** csv | xlsx */
+    format: text("format").notNull(),
+    /** JSON: from, to (local dates), time_zone pinned at creation, event_name. */
+    params: text("params").notNull(),
+    /** queued → running → done | failed; done → expired once the file is purged. */
+    status: text("status").notNull(),
+    r2Key: text("r2_key").notNull(),
+    rows: integer("rows").notNull().default(0),
+    fileSizeBytes: integer("file_size_bytes"),
+    createdAt: integer("created_at").notNull(),
+    finishedAt: integer("finished_at"),
+    /** When the file leaves R2 (EXPORT_RETENTION_DAYS after it was finished). */
+    expiresAt: integer("expires_at"),
+    error: text("error"),
+  },
+  (t) => [index("exports_project_created").on(t.projectId, t.createdAt), index("exports_status_expires").on(t.status, t.expiresAt)],
 );

@@ -93,7 +93,7 @@ export class GetLearningStatus extends OpenAPIRoute<[AppContext]> {
     const jobs = Object.fromEntries(
       await Promise.all(
         LEARNING_JOBS.map(async (job) => {
-          const run = await lastFinishedRun(db, job);
+          const run = await lastFinishedRun(db, job, projectId);
           const age = run?.finished_at ? Math.round((now - Date.parse(run.finished_at)) / 1000) : null;
           return [job, run ? { status: run.status, finished_at: run.finished_at, age_seconds: age, run_id: run.run_id } : null];
         }),

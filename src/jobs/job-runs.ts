@@ -1,5 +1,5 @@
 // The job ledger (job_runs): a row when a run starts, completed with its status and counts when it ends.
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { jobRuns } from "../db/schema";
 
@@ -53,9 +53,14 @@ export async function listRuns(db: Database, filter: { job?: string; limit: numb
   return rows.map(runView);
 }
 
-/** The latest finished run of a job, for the learning status's "job age". */
-export async function lastFinishedRun(db: Database, job: string) {
-  const row = await db.select().from(jobRuns).where(and(eq(jobRuns.job, job))).orderBy(desc(jobRuns.startedAt)).limit(20).all();
-  const done = row.find((r) => r.finishedAt !== null);
-  return done ? runView(done) : null;
+/** The latest finished run of a job that covered the project (its own runs, or cron's runs over every project). */
+export async function lastFinishedRun(db: Database, job: string, projectId: string) {
+  const row = await db
+    .select()
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), isNotNull(jobRuns.finishedAt), sql`coalesce(json_extract(${jobRuns.params}, '$.project'), ${projectId}) = ${projectId}`))
+    .orderBy(desc(jobRuns.startedAt))
+    .limit(1)
+    .get();
+  return row ? runView(row) : null;
 }

@@ -38,7 +38,7 @@ export async function purgeAnalyticsEvents(env: Env, p: PurgeParams): Promise<Pu
 export const purgeAnalyticsEventsJob = defineJob({
   name: "purge_analytics_events",
   description: "Deletes raw events older than `days` (default EVENT_RETENTION_DAYS) in bounded chunks; dry_run only counts",
-  params: z.object({
+  params: z.strictObject({
     days: z.number().int().min(1).max(3650).optional(),
     dry_run: z.boolean().default(false),
     as_of: asOfParam,

@@ -18,7 +18,7 @@ const OUTCOME_COLUMNS = [
 export const buildBanditDataset = defineJob({
   name: "build_bandit_dataset",
   description: "Aggregates events by decision_id into decision_outcomes for every pass whose window has closed",
-  params: z.object({
+  params: z.strictObject({
     project: projectParam,
     decision_type: z.string().min(1).max(64).optional(),
     as_of: asOfParam,
@@ -72,7 +72,9 @@ export const buildBanditDataset = defineJob({
             const o = computeOutcome(spec, d.action, byDecision.get(d.id) ?? [], d.created_at, window);
             return [
               d.id, window.pass, d.project_id, d.decision_type, d.bucket, d.action, d.simulated, d.created_at, o.reward,
-              o.metrics.normalized_reward, o.learnValue, o.success ? 1 : 0, JSON.stringify(o.metrics), ctx.asOf,
+              // computed_at is the wall clock, not as_of: the rebuild's freshness watermark must see every page in
+              // the order it was written, even pages that ran through the queue after a rebuild with the same as_of.
+              o.metrics.normalized_reward, o.learnValue, o.success ? 1 : 0, JSON.stringify(o.metrics), Date.now(),
             ];
           });
           await writeOutcomes(d1, outcomes);

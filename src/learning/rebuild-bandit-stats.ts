@@ -18,7 +18,7 @@ type Target = { projectId: string; decisionType: string; policyId: string };
 export const rebuildBanditStats = defineJob({
   name: "rebuild_bandit_stats",
   description: "Recomputes arm statistics from final outcomes when enough fresh ones arrived, and loads them into the buckets",
-  params: z.object({
+  params: z.strictObject({
     project: projectParam,
     decision_type: z.string().min(1).max(64).optional(),
     policy_id: z.string().min(1).max(128).optional(),
@@ -105,7 +105,8 @@ async function rebuildOne(env: Env, t: Target, opts: { asOf: number; minFresh: n
     .all<OutcomeForStats>();
   const stats = aggregateArmStats(outcomes.results, { asOf: opts.asOf, halfLifeDays: opts.halfLifeDays });
   const version = (last?.version ?? 0) + 1;
-  const written = await writeVersion(d1, t, version, stats, { fresh: freshCount, watermark: fresh?.newest ?? watermark, halfLifeDays: opts.halfLifeDays, now: opts.asOf });
+  // Stamped with the wall clock (not as_of), so versions' ages in the learning status are real ages.
+  const written = await writeVersion(d1, t, version, stats, { fresh: freshCount, watermark: fresh?.newest ?? watermark, halfLifeDays: opts.halfLifeDays, now: Date.now() });
   log.info(`[LEARN_JOB] coeffs_updated=v${version}`, { ...base, version, outcomes: stats.outcomes, buckets: stats.buckets.size });
   const loaded = await loadIntoBuckets(env, t, version, stats);
   return { rowsRead: outcomes.results.length + 2, rowsWritten: written, summary: { ...base, status: "updated", version, outcomes: stats.outcomes, buckets: stats.buckets.size, buckets_loaded: loaded } };

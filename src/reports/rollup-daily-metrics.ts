@@ -10,7 +10,7 @@ const ROWS_PER_INSERT = 14;
 export const rollupDailyMetrics = defineJob({
   name: "rollup_daily_metrics",
   description: "Writes dau, wau, mau, new_users and events by name for closed days (default: yesterday, in each project's time zone)",
-  params: z.object({
+  params: z.strictObject({
     project: projectParam,
     /** The last day to roll up; it must be closed (before today in the project's zone). Default: yesterday. */
     date: z.string().refine(isDate, "a date as YYYY-MM-DD").optional(),

@@ -60,3 +60,11 @@ describe("the schedule table", () => {
     expect(results.map((r) => r.job)).toEqual(expect.arrayContaining(["build_bandit_dataset", "rebuild_bandit_stats"]));
   });
 });
+
+describe("job parameters", () => {
+  it("refuses a misspelt parameter instead of ignoring it (a typo must not turn a dry run into a purge)", async () => {
+    const res = await json("/v1/admin/jobs/purge_analytics_events", { params: { dryrun: true } }, asOperator);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "invalid_job_params" } });
+  });
+});

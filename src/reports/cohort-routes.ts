@@ -1,0 +1,102 @@
+// POST /v1/reports/cohorts: weekly retention cohorts (seed 003), computed from stored events and cached for an hour.
+import { OpenAPIRoute } from "chanfana";
+import { z } from "zod";
+import { database } from "../db/client";
+import type { AppContext } from "../http/context";
+import { ApiError, errorResponses } from "../http/errors";
+import { bearerOnly, jsonResponse } from "../http/openapi";
+import { requireProject } from "../projects/projects";
+import { buildCohorts, DEFAULT_COHORT_WEEKS, MAX_COHORT_WEEKS } from "./cohorts";
+import { dayBounds, isDate } from "./day-range";
+import { cachedReport, REPORT_TTL_SECONDS, reportCacheKey } from "./report-cache";
+import { reportProject } from "./report-scope";
+
+// Every UTC offset in use is a multiple of 15 minutes, so activity bucketed to 15 minutes never crosses a local
+// week boundary: DISTINCT on the bucket shrinks the rows without changing any answer.
+const ACTIVITY_BUCKET_MS = 15 * 60_000;
+const WEEK_MS = 7 * 86_400_000;
+const MAX_COHORT_RANGE_DAYS = 366;
+
+/** A date (the whole local day) or an ISO date-time (that instant). */
+function instant(value: string, edge: "start" | "end", timeZone: string): number {
+  if (isDate(value)) return edge === "start" ? dayBounds(value, timeZone).start : dayBounds(value, timeZone).end - 1;
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(t)) throw new ApiError(400, "invalid_date", `${edge === "start" ? "start_date" : "end_date"} must be YYYY-MM-DD or an ISO-8601 date-time`);
+  return t;
+}
+
+export class PostCohorts extends OpenAPIRoute<[AppContext]> {
+  schema = {
+    tags: ["reports"],
+    summary: "Weekly retention cohorts by sign-up (the project's signup_event) or first event",
+    security: bearerOnly,
+    request: {
+      query: z.object({ project: z.string().optional() }),
+      body: {
+        content: {
+          "application/json": {
+            schema: z.object({
+              start_date: z.string(),
+              end_date: z.string(),
+              cohort_type: z.enum(["registration", "first_seen"]),
+              weeks: z.number().int().min(1).max(MAX_COHORT_WEEKS).default(DEFAULT_COHORT_WEEKS),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      "200": jsonResponse(
+        "Cohorts",
+        z.object({
+          cohort_type: z.string(),
+          start_date: z.string(),
+          end_date: z.string(),
+          time_zone: z.string(),
+          weeks: z.number(),
+          cohorts: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+          overall_retention_rate: z.number(),
+          retention_eligible_users: z.number(),
+          total_users_analyzed: z.number(),
+        }),
+      ),
+      ...errorResponses(400, 401, 403, 404, 429),
+    },
+  };
+  async handle(c: AppContext) {
+    const { body, query } = await this.getValidatedData<typeof this.schema>();
+    const { projectId, timeZone } = await reportProject(c, query.project);
+    const start = instant(body.start_date, "start", timeZone);
+    const end = instant(body.end_date, "end", timeZone);
+    if (end < start) throw new ApiError(400, "invalid_range", "end_date is before start_date");
+    if (end - start > MAX_COHORT_RANGE_DAYS * 86_400_000) throw new ApiError(400, "range_too_large", `Cohorts span at most ${MAX_COHORT_RANGE_DAYS} days`);
+    const project = await requireProject(database(c.env.DB), projectId);
+    if (body.cohort_type === "registration" && !project.signupEvent) {
+      throw new ApiError(400, "signup_event_not_configured", "Registration cohorts need the project's signup_event (PATCH /v1/admin/projects/:project)");
+    }
+    const key = reportCacheKey("cohorts", projectId, { ...body, time_zone: timeZone, signup_event: project.signupEvent });
+    return cachedReport(key, REPORT_TTL_SECONDS.cohorts, async () => {
+      const now = Date.now();
+      const signup = body.cohort_type === "registration" ? project.signupEvent : null;
+      const cohortSql = `SELECT user_id, min(occurred_at) AS cohort_at FROM events
+          WHERE project_id = ?1 AND user_id IS NOT NULL AND (?4 IS NULL OR event_name = ?4) GROUP BY user_id HAVING cohort_at BETWEEN ?2 AND ?3`;
+      const [users, activity] = await c.env.DB.batch<Record<string, unknown>>([
+        c.env.DB.prepare(cohortSql).bind(projectId, start, end, signup),
+        c.env.DB.prepare(
+          `WITH cohort AS (${cohortSql})
+           SELECT DISTINCT e.user_id, (e.occurred_at / ${ACTIVITY_BUCKET_MS}) * ${ACTIVITY_BUCKET_MS} AS active_at
+             FROM events AS e JOIN cohort AS c ON c.user_id = e.user_id
+            WHERE e.project_id = ?1 AND e.occurred_at >= c.cohort_at AND e.occurred_at < ?5`,
+        ).bind(projectId, start, end, signup, Math.min(now, end + (body.weeks + 2) * WEEK_MS)),
+      ]);
+      const report = buildCohorts(users!.results as Array<{ user_id: string; cohort_at: number }>, activity!.results as Array<{ user_id: string; active_at: number }>, {
+        start,
+        end,
+        weeks: body.weeks,
+        timeZone,
+        now,
+      });
+      return { cohort_type: body.cohort_type, start_date: body.start_date, end_date: body.end_date, ...report };
+    });
+  }
+}
