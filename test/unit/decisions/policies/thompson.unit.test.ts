@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { effectiveFloor } from "../../../../src/decisions/policies/propensity-floor";
 import { thompson } from "../../../../src/decisions/policies/thompson";
 import { probabilityOfBeingBest } from "../../../../src/stats/argmax-probability";
 import { seededRng } from "../../../../src/stats/random";
@@ -53,15 +54,20 @@ describe("thompson: the distribution", () => {
     expect(d.epsilon).toBe(0.2);
   });
 
-  it("follows the configured floor, and is uniform when K·f ≥ 1", () => {
+  it("follows the configured floor, and caps its mass at MAX_FLOOR_MASS when K·f would exceed it", () => {
     const stats = statsOf(arm("a", 900, 100), arm("b", 100, 900));
     const floor5 = thompson.decide(input({ stats, params: { propensityFloor: 0.05 }, rng: seededRng(2) }));
     expectValidDecision(floor5, ["a", "b"], 0.05);
     expect(floor5.propensities.b).toBeCloseTo(0.05, 12);
-    const uniform = thompson.decide(input({ stats, params: { propensityFloor: 0.5 }, rng: seededRng(3) }));
-    expect(uniform.propensities).toEqual({ a: 0.5, b: 0.5 });
-    expect(uniform.explored).toBe(true);
-    expect(uniform.reason).toBe("propensity_floor");
+    // f = 0.5 on two arms (K·f = 1) used to mean uniform play; the effective floor is 0.1/2 = 0.05.
+    const capped = thompson.decide(input({ stats, params: { propensityFloor: 0.5 }, rng: seededRng(3) }));
+    expectValidDecision(capped, ["a", "b"], effectiveFloor(2, 0.5));
+    expect(capped.propensities.a).toBeCloseTo(0.95, 12);
+    expect(capped.propensities.b).toBeCloseTo(0.05, 12);
+    // The floor branch still exists, at weight 0.1: u = 0.099 takes it (→ index ⌊0.99·2⌋ = 1), u = 0.1 does not.
+    const params = { propensityFloor: 0.5 };
+    expect(thompson.decide(input({ stats, params, rng: scriptedRng(0.099) }))).toMatchObject({ action: "b", explored: true, reason: "propensity_floor" });
+    expect(thompson.decide(input({ stats, params, rng: scriptedRng(0.1, 0.1) })).reason).toBe("high_uncertainty");
   });
 
   it("without ε and floor is plain Thompson sampling: explored is false and the propensity is P_TS", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { effectiveFloor } from "../../../../src/decisions/policies/propensity-floor";
 import { ucb1 } from "../../../../src/decisions/policies/ucb1";
 import { seededRng } from "../../../../src/stats/random";
 import { arm, expectShare, expectValidDecision, input, scriptedRng, statsOf, tally } from "./policy-fixtures";
@@ -54,12 +55,26 @@ describe("ucb1", () => {
     const rng = seededRng("ucb-hours");
     const t = tally(n, () => ucb1.decide(input({ actions: hours, stats, rng })));
     for (const h of hours) expectShare(t.actions[h] ?? 0, n, t.propensities[h]!);
-    expectShare(t.reasons.propensity_floor ?? 0, n, 0.24);
+    // K·f = 24 · 0.01 = 0.24, capped at MAX_FLOOR_MASS = 0.1.
+    expectShare(t.reasons.propensity_floor ?? 0, n, 0.1);
   });
 
-  it("is uniform when K·f ≥ 1 and returns a single action with propensity 1", () => {
-    const d = ucb1.decide(input({ actions: hours, params: { propensityFloor: 0.05 }, rng: seededRng(5) }));
-    for (const p of Object.values(d.propensities)) expect(p).toBeCloseTo(1 / 24, 15);
+  it("caps the floor's mass for many arms and returns a single action with propensity 1", () => {
+    // 24 hours, f = 0.05 (K·f = 1.2, formerly uniform play): the effective floor is 0.1/24 and the top hour keeps 0.9 of the mass.
+    const byHour = statsOf(...hours.map((h) => arm(h, h === "h9" ? 30 : 10, 30)));
+    const d = ucb1.decide(input({ actions: hours, stats: byHour, params: { propensityFloor: 0.05 }, rng: scriptedRng(0.5) }));
+    expect(d).toMatchObject({ action: "h9", explored: false });
+    expectValidDecision(d, hours, effectiveFloor(24, 0.05));
+    expect(d.propensities.h9).toBeCloseTo(0.9 + 0.1 / 24, 15);
+    for (const h of hours.filter((x) => x !== "h9")) expect(d.propensities[h]).toBeCloseTo(0.1 / 24, 15);
+    // 100 arms at the default f = 0.01 (K·f = 1): floor 0.001 per arm; u = 0.0999 < 0.1 takes the floor branch → arm 99.
+    const arms = Array.from({ length: 100 }, (_, i) => `a${i}`);
+    const byArm = statsOf(...arms.map((a) => arm(a, a === "a0" ? 30 : 10, 30)));
+    const e = ucb1.decide(input({ actions: arms, stats: byArm, rng: scriptedRng(0.0999) }));
+    expect(e).toMatchObject({ action: "a99", explored: true, reason: "propensity_floor" });
+    expectValidDecision(e, arms, 0.001);
+    expect(e.propensity).toBeCloseTo(0.001, 15);
+    expect(e.propensities.a0).toBeCloseTo(0.901, 15);
     expect(ucb1.decide(input({ actions: ["x"], rng: scriptedRng() }))).toMatchObject({ action: "x", propensity: 1, explored: false });
   });
 });
