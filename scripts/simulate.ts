@@ -43,6 +43,7 @@ import { fileURLToPath } from "node:url";
 import { hasNoStatistics } from "../src/decisions/arm-stats";
 import { IMAGE_PREGEN } from "../src/decisions/builtin-decision-types";
 import { DEFAULT_PROPENSITY_FLOOR, policyFor } from "../src/decisions/policies";
+import { MAX_FLOOR_MASS, uniformBranchProbability } from "../src/decisions/policies/propensity-floor";
 import type { ArmStats, PolicyKind, PolicyParams, PooledStats } from "../src/decisions/policies/policy";
 import { seededRng } from "../src/stats/random";
 
@@ -508,21 +509,21 @@ async function main() {
         best_arm_share_last_decile_pct: summary(best, 1),
         explored_share_pct: summary(explored, 1),
         thompson_fallbacks_to_v0: rs.map((r) => r.fallbacks),
-        uniform_share_from_propensity_floor: c.kind === "deterministic" ? 0 : round(Math.min(1, setting.actions.length * (c.params.propensityFloor ?? DEFAULT_PROPENSITY_FLOOR)), 4),
+        uniform_share_from_propensity_floor: c.kind === "deterministic" ? 0 : round(uniformBranchProbability(setting.actions.length, c.params.propensityFloor ?? DEFAULT_PROPENSITY_FLOOR), 4),
         us_per_decision_in_run: round(us, 2),
         exact_propensity_check: exact,
         curve_mean: curvePoints(T).map((t, i) => [t, round(meanSd(rs.map((r) => r.curve[i]!)).mean, 1)]),
         per_seed: Object.fromEntries(seeds.map((s, i) => [s, { regret: rs[i]!.regretAt.map((x) => round(x, 2)), best_arm_share_last_decile: round(rs[i]!.bestShareLastDecile, 4), explored_share: round(rs[i]!.exploredShare, 4) }])),
       };
     }
-    // The propensity floor mixes in the uniform with weight min(1, K·f) (propensity-floor.ts): say how much of each
-    // policy's traffic that is, since at K·f ≥ 1 the policy cannot learn at all.
+    // The propensity floor mixes in the uniform with weight K·f, capped at MAX_FLOOR_MASS (propensity-floor.ts):
+    // say how much of each policy's traffic that is.
     const floors = contenders
       .filter((c) => c.kind !== "deterministic")
-      .map((c) => ({ id: c.id, share: Math.min(1, setting.actions.length * (c.params.propensityFloor ?? DEFAULT_PROPENSITY_FLOOR)) }))
+      .map((c) => ({ id: c.id, share: uniformBranchProbability(setting.actions.length, c.params.propensityFloor ?? DEFAULT_PROPENSITY_FLOOR) }))
       .filter((x) => x.share > 0);
     if (floors.length) {
-      console.log(`  propensity floor: share of decisions drawn uniformly, min(1, K·f): ${floors.map((x) => `${x.id} ${(x.share * 100).toFixed(0)} %`).join(", ")}${floors.some((x) => x.share >= 1) ? "  ← K·f ≥ 1: those policies play uniformly, whatever they learn" : ""}`);
+      console.log(`  propensity floor: share of decisions drawn uniformly, min(K·f, ${MAX_FLOOR_MASS}): ${floors.map((x) => `${x.id} ${(x.share * 100).toFixed(0)} %`).join(", ")}`);
     }
     const checked = exactness.filter((e) => (e as { setting: string }).setting === setting.name) as Array<{ policy: string; rounds: number; identical_actions: boolean; us_per_decide_exact: number }>;
     if (!flags.exact) console.log("  * µs/decide in the run, with the P(best) integral stubbed; the real cost is on the next line");
@@ -556,7 +557,7 @@ async function main() {
       const { mean, sd } = meanSd(diff);
       const se = sd / Math.sqrt(diff.length);
       const better = mean > 2 * se && mean > 0;
-      const floorShare = Math.min(1, setting.actions.length * (c.params.propensityFloor ?? DEFAULT_PROPENSITY_FLOOR));
+      const floorShare = uniformBranchProbability(setting.actions.length, c.params.propensityFloor ?? DEFAULT_PROPENSITY_FLOOR);
       verdicts.push({ setting: setting.name, policy: c.id, v0_minus_policy_regret_at_T: { mean: round(mean, 2), se: round(se, 2) }, better_than_uniform: better });
       if (!better) {
         const why = floorShare >= 1 ? "the propensity floor makes every decision uniform (K·f ≥ 1)" : vacuous ? "T is too short for this setting (Lai–Robbins line above uniform play)" : "no known reason";
