@@ -1,5 +1,6 @@
 // build_bandit_dataset: decisions whose attribution window has closed → their events → decision_outcomes (UPSERT, per pass).
 import { z } from "zod";
+import { multiRowInserts } from "../db/multi-row-insert";
 import { log } from "../http/log";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
 import { computeOutcome } from "./compute-outcome";
@@ -8,8 +9,6 @@ import { rewardSpecFor, defaultRewardSpec } from "./reward-specs";
 type DecisionPage = Array<{ id: string; project_id: string; decision_type: string; bucket: string; action: string; simulated: number; created_at: number }>;
 type EventRowLite = { decision_id: string; event_name: string; occurred_at: number; properties: string | null };
 
-// decision_outcomes binds 14 values a row: 7 rows keep an INSERT under D1's 100-parameter limit.
-const OUTCOME_ROWS_PER_INSERT = 7;
 const OUTCOME_COLUMNS = [
   "decision_id", "pass", "project_id", "decision_type", "bucket", "action", "simulated", "decided_at", "reward",
   "normalized_reward", "learn_value", "success", "metrics", "computed_at",
@@ -94,21 +93,15 @@ export const buildBanditDataset = defineJob({
  * All chunks go in one batch: one transaction, never half a page.
  */
 async function writeOutcomes(d1: D1Database, rows: unknown[][]): Promise<void> {
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < rows.length; i += OUTCOME_ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + OUTCOME_ROWS_PER_INSERT);
-    const placeholders = chunk.map((_, r) => `(${OUTCOME_COLUMNS.map((__, c) => `?${r * OUTCOME_COLUMNS.length + c + 1}`).join(", ")})`).join(", ");
-    statements.push(
-      d1
-        .prepare(
-          `INSERT INTO decision_outcomes (${OUTCOME_COLUMNS.join(", ")}) VALUES ${placeholders}
-           ON CONFLICT (decision_id, pass) DO UPDATE SET reward = excluded.reward, normalized_reward = excluded.normalized_reward,
-             learn_value = excluded.learn_value, success = excluded.success, metrics = excluded.metrics, computed_at = excluded.computed_at
-           WHERE decision_outcomes.reward IS NOT excluded.reward OR decision_outcomes.success IS NOT excluded.success
-              OR decision_outcomes.metrics IS NOT excluded.metrics`,
-        )
-        .bind(...chunk.flat()),
-    );
-  }
+  const statements = multiRowInserts(
+    d1,
+    "decision_outcomes",
+    OUTCOME_COLUMNS,
+    rows,
+    `ON CONFLICT (decision_id, pass) DO UPDATE SET reward = excluded.reward, normalized_reward = excluded.normalized_reward,
+       learn_value = excluded.learn_value, success = excluded.success, metrics = excluded.metrics, computed_at = excluded.computed_at
+     WHERE decision_outcomes.reward IS NOT excluded.reward OR decision_outcomes.success IS NOT excluded.success
+        OR decision_outcomes.metrics IS NOT excluded.metrics`,
+  );
   if (statements.length > 0) await d1.batch(statements);
 }

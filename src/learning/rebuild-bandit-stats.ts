@@ -1,6 +1,7 @@
 // rebuild_bandit_stats: final outcomes of real decisions → a new version of bandit_arm_stats, then every bucket's DO loads it.
 import { z } from "zod";
 import { database } from "../db/client";
+import { multiRowInserts } from "../db/multi-row-insert";
 import type { BucketKey } from "../decisions/arm-stats";
 import { bucketStub } from "../decisions/bucket-stub";
 import { findDecisionType } from "../decisions/decision-types";
@@ -9,9 +10,6 @@ import { log } from "../http/log";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
 import { aggregateArmStats, type AggregatedStats, type OutcomeForStats } from "./aggregate-arm-stats";
 import { FINAL_PASS } from "./reward-spec";
-
-// bandit_arm_stats binds 11 values a row: 9 rows keep an INSERT under D1's 100-parameter limit.
-const STATS_ROWS_PER_INSERT = 9;
 
 type Target = { projectId: string; decisionType: string; policyId: string };
 
@@ -129,17 +127,9 @@ async function writeVersion(
   const statements: D1PreparedStatement[] = [
     d1.prepare("DELETE FROM bandit_arm_stats WHERE project_id = ?1 AND decision_type = ?2 AND policy_id = ?3").bind(t.projectId, t.decisionType, t.policyId),
   ];
-  for (let i = 0; i < rows.length; i += STATS_ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + STATS_ROWS_PER_INSERT);
-    const placeholders = chunk.map((_, r) => `(${Array.from({ length: 11 }, (__, c) => `?${r * 11 + c + 1}`).join(", ")})`).join(", ");
-    statements.push(
-      d1
-        .prepare(
-          `INSERT INTO bandit_arm_stats (project_id, decision_type, policy_id, bucket, action, version, n, successes, failures, reward_sum, updated_at) VALUES ${placeholders}`,
-        )
-        .bind(...chunk.flat()),
-    );
-  }
+  statements.push(
+    ...multiRowInserts(d1, "bandit_arm_stats", ["project_id", "decision_type", "policy_id", "bucket", "action", "version", "n", "successes", "failures", "reward_sum", "updated_at"], rows),
+  );
   statements.push(
     d1
       .prepare(

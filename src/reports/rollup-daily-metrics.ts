@@ -1,11 +1,9 @@
 // rollup_daily_metrics: writes each project's closed days into `metrics` (UPSERT on date + name + dimensions).
 import { z } from "zod";
+import { multiRowInserts } from "../db/multi-row-insert";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
 import { addDays, isDate, today } from "./day-range";
 import { canonicalDimensions, computeDailyMetrics } from "./daily-metrics";
-
-// metrics binds 7 values a row: 14 rows keep an INSERT under D1's 100-parameter limit.
-const ROWS_PER_INSERT = 14;
 
 export const rollupDailyMetrics = defineJob({
   name: "rollup_daily_metrics",
@@ -34,14 +32,10 @@ export const rollupDailyMetrics = defineJob({
         const values = await computeDailyMetrics(d1, p.id, date, p.time_zone);
         const rows = values.map((v) => [p.id, date, v.metric_name, canonicalDimensions(v.dimensions), v.value, p.time_zone, ctx.asOf]);
         // A name that had events before and none now must not keep its old count: the day is replaced whole.
-        const statements = [d1.prepare("DELETE FROM metrics WHERE project_id = ?1 AND date = ?2").bind(p.id, date)];
-        for (let r = 0; r < rows.length; r += ROWS_PER_INSERT) {
-          const chunk = rows.slice(r, r + ROWS_PER_INSERT);
-          const placeholders = chunk.map((_, k) => `(${Array.from({ length: 7 }, (__, c) => `?${k * 7 + c + 1}`).join(", ")})`).join(", ");
-          statements.push(
-            d1.prepare(`INSERT INTO metrics (project_id, date, metric_name, dimensions, value, time_zone, computed_at) VALUES ${placeholders}`).bind(...chunk.flat()),
-          );
-        }
+        const statements = [
+          d1.prepare("DELETE FROM metrics WHERE project_id = ?1 AND date = ?2").bind(p.id, date),
+          ...multiRowInserts(d1, "metrics", ["project_id", "date", "metric_name", "dimensions", "value", "time_zone", "computed_at"], rows),
+        ];
         await d1.batch(statements);
         rowsWritten += rows.length;
         daysDone++;
