@@ -45,6 +45,15 @@ export const configSchema = z.object({
   MIN_FRESH_OUTCOMES: z.coerce.number().int().min(0).default(5),
   /** How long a worker isolate trusts its copy of keys and event names. Revocations take effect within it. */
   REGISTRY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+  // Exports. Their defaults live in src/reports/exports/settings.ts (absent here, so an unset var stays unset).
+  /** Signs download links; falls back to USER_ID_SALT, JWT_SECRET, then ADMIN_TOKEN (a derived key either way). */
+  EXPORT_SIGNING_SECRET: z.string().min(16, "EXPORT_SIGNING_SECRET must be at least 16 characters").optional(),
+  /** Days an export's file stays in R2 (default 7). */
+  EXPORT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  /** Seconds a download link is valid (default 3600). */
+  EXPORT_LINK_TTL_SECONDS: z.coerce.number().int().positive().optional(),
+  /** The most rows GET /v1/reports/events streams directly (default 100000); more goes through POST /v1/exports. */
+  EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().positive().optional(),
 }).superRefine((c, ctx) => {
   if (c.ANONYMIZE_USER_IDS && !c.USER_ID_SALT) {
     ctx.addIssue({ code: "custom", path: ["USER_ID_SALT"], message: "ANONYMIZE_USER_IDS=true needs a secret USER_ID_SALT" });

@@ -4,10 +4,13 @@ import { rebuildBanditStats } from "../learning/rebuild-bandit-stats";
 import type { JobDefinition } from "./job";
 import { rollupDailyMetrics } from "../reports/rollup-daily-metrics";
 import { purgeAnalyticsEventsJob } from "./purge-analytics-events";
+import { buildExport, purgeExpiredExports } from "../reports/exports";
 
 export const JOBS: Record<string, JobDefinition> = {
   [buildBanditDataset.name]: buildBanditDataset as JobDefinition,
   [rebuildBanditStats.name]: rebuildBanditStats as JobDefinition,
   [purgeAnalyticsEventsJob.name]: purgeAnalyticsEventsJob as JobDefinition,
   [rollupDailyMetrics.name]: rollupDailyMetrics as JobDefinition,
+  [buildExport.name]: buildExport as JobDefinition,
+  [purgeExpiredExports.name]: purgeExpiredExports as JobDefinition,
 };

@@ -1,0 +1,56 @@
+// Signed download links: valid until they expire; any change to id, expiry or signature is refused with 403.
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../../../../src/http/errors";
+import { signedDownloadPath, verifyDownloadLink } from "../../../../src/reports/exports/download-links";
+
+const SECRET = "download-secret-0123456789";
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+async function codeOf(p: Promise<void>): Promise<string | null> {
+  try {
+    await p;
+    return null;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(403);
+    return (err as ApiError).code;
+  }
+}
+
+async function link(id: string, expires: number) {
+  const url = new URL(await signedDownloadPath(SECRET, id, expires), "https://x.test");
+  return { path: url.pathname, expires: url.searchParams.get("expires")!, sig: url.searchParams.get("sig")! };
+}
+
+describe("download links", () => {
+  it("signs /v1/downloads/<id>?expires=<epoch s>&sig=<64 hex>", async () => {
+    const l = await link("exp-1", NOW / 1000 + 3600);
+    expect(l.path).toBe("/v1/downloads/exp-1");
+    expect(l.expires).toBe(String(NOW / 1000 + 3600));
+    expect(l.sig).toMatch(/^[0-9a-f]{64}$/);
+    expect(await codeOf(verifyDownloadLink(SECRET, "exp-1", l.expires, l.sig, NOW))).toBeNull();
+  });
+
+  it("refuses an expired link, but only once its signature checks out", async () => {
+    const l = await link("exp-1", NOW / 1000 - 1);
+    expect(await codeOf(verifyDownloadLink(SECRET, "exp-1", l.expires, l.sig, NOW))).toBe("link_expired");
+    expect(await codeOf(verifyDownloadLink(SECRET, "exp-1", String(NOW / 1000 + 3600), l.sig, NOW))).toBe("invalid_signature");
+  });
+
+  it("refuses tampered ids, expiries, signatures, other secrets and malformed parameters", async () => {
+    const l = await link("exp-1", NOW / 1000 + 3600);
+    const flipped = (l.sig[0] === "a" ? "b" : "a") + l.sig.slice(1);
+    const cases: Array<[string, string | undefined, string | undefined, string]> = [
+      ["exp-2", l.expires, l.sig, SECRET],
+      ["exp-1", String(Number(l.expires) + 1), l.sig, SECRET],
+      ["exp-1", l.expires, flipped, SECRET],
+      ["exp-1", l.expires, l.sig.toUpperCase(), SECRET],
+      ["exp-1", l.expires, l.sig, "another-secret-0123456789"],
+      ["exp-1", undefined, l.sig, SECRET],
+      ["exp-1", l.expires, undefined, SECRET],
+      ["exp-1", "soon", l.sig, SECRET],
+      ["exp-1", l.expires, l.sig.slice(0, 63), SECRET],
+    ];
+    for (const [id, expires, sig, secret] of cases) expect(await codeOf(verifyDownloadLink(secret, id, expires, sig, NOW))).toBe("invalid_signature");
+  });
+});
