@@ -20,7 +20,7 @@ const format = z.enum(EXPORT_FORMATS).describe("csv (RFC 4180, formula cells neu
 const fileResponse = (description: string) => ({
   description,
   content: {
-    [CONTENT_TYPES.csv]: { schema: z.string() },
+    "text/csv": { schema: z.string().describe("RFC 4180, UTF-8, header row first") },
     [CONTENT_TYPES.xlsx]: { schema: z.string().meta({ format: "binary" }) },
   },
 });

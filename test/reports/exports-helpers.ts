@@ -75,7 +75,7 @@ export async function expectedEventRows(projectId: string, where = "1 = 1", bind
   return results.map((r) => Object.entries(r).map(([k, v]) => (k === "occurred_at" || k === "received_at" ? new Date(v as number).toISOString() : v)));
 }
 
-type ExportView = { status: string; download_url: string | null; expires_at: string | null; file_size_bytes: number | null; rows: number; error: string | null };
+type ExportView = { status: string; event_name?: string | null; download_url: string | null; expires_at: string | null; file_size_bytes: number | null; rows: number; error: string | null };
 
 /** Polls GET /v1/exports/:id until the build ends (the jobs queue runs it in the background). */
 export async function waitForExport(id: string, headers: Record<string, string>, query = "", timeoutMs = 60_000): Promise<ExportView> {
