@@ -14,6 +14,7 @@ import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./i
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
 import { PostCohorts } from "./reports/cohort-routes";
+import { DownloadExport, GetEventsExport, GetExport, PostExport } from "./reports/exports-routes";
 import { PostPopularityForecast } from "./reports/forecast-routes";
 import { GetUserAnalytics } from "./reports/user-analytics-routes";
 import { BenchNoop, Healthz, Status } from "./ops/routes";
@@ -64,6 +65,12 @@ export function createApp() {
   openapi.get("/v1/reports/dau", GetDau);
   openapi.get("/v1/reports/active", GetActive);
   openapi.get("/v1/reports/events/summary", GetEventsSummary);
+  openapi.get("/v1/reports/events", GetEventsExport);
+  // Exports: built in the background into R2. The download link is public: its signature is the credential.
+  app.on(["POST", "GET"], ["/v1/exports", "/v1/exports/*"], authenticate("jwt", "operator"), rateLimit("report"), requireWellFormedJson);
+  openapi.post("/v1/exports", PostExport);
+  openapi.get("/v1/exports/:id", GetExport);
+  openapi.get("/v1/downloads/:export_id", DownloadExport);
   app.use("/v1/reports/cohorts", requireWellFormedJson);
   openapi.post("/v1/reports/cohorts", PostCohorts);
   app.use("/v1/forecasts/*", authenticate("jwt", "operator"), rateLimit("report"), requireWellFormedJson);

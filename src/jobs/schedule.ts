@@ -14,5 +14,6 @@ export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
   "17 3 * * *": [
     { job: "rollup_daily_metrics", params: {} },
     { job: "purge_analytics_events", params: {} },
+    { job: "purge_expired_exports", params: {} },
   ],
 };
