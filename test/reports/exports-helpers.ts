@@ -1,34 +1,13 @@
-// Helpers for export tests: the app with the export routes, an RFC 4180 reader, an XLSX reader, and seeded rows.
+// Helpers for export tests: the app, an RFC 4180 reader, an XLSX reader, and seeded rows.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { fromHono } from "chanfana";
 import { createApp } from "../../src/app";
-import { authenticate } from "../../src/http/auth";
-import { rateLimit } from "../../src/http/rate-limit";
-import { requireWellFormedJson } from "../../src/http/json-body";
-import { DownloadExport, GetEventsExport, GetExport, PostExport } from "../../src/reports/exports-routes";
 import { BASE } from "../helpers/api";
 
 export { parseCsv, readXlsx } from "./exports-readers";
 
-/**
- * The Worker's app. Until src/app.ts registers the export routes, the same lines are added here (they are the ones
- * to paste there); once it does, the real registration is what these tests exercise.
- */
-function exportsApp() {
-  const app = createApp();
-  if (!app.routes.some((r) => r.path === "/v1/exports")) {
-    const openapi = fromHono(app, { docs_url: null, openapi_url: null, redoc_url: null, passthroughErrors: true });
-    openapi.get("/v1/reports/events", GetEventsExport);
-    app.on(["POST", "GET"], ["/v1/exports", "/v1/exports/*"], authenticate("jwt", "operator"), rateLimit("report"), requireWellFormedJson);
-    openapi.post("/v1/exports", PostExport);
-    openapi.get("/v1/exports/:id", GetExport);
-    openapi.get("/v1/downloads/:export_id", DownloadExport);
-  }
-  return app;
-}
-
-const app = exportsApp();
+// The Worker's app itself, called in-process so a test can change configuration per request.
+const app = createApp();
 
 /** Calls the app as a client would; `vars` overrides configuration for this request only. */
 export async function callApp(path: string, init: RequestInit = {}, vars: Record<string, string> = {}): Promise<Response> {
