@@ -6,15 +6,12 @@ import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { requireProject } from "../projects/projects";
-import { buildCohorts, DEFAULT_COHORT_WEEKS, MAX_COHORT_WEEKS } from "./cohorts";
+import { DEFAULT_COHORT_WEEKS, MAX_COHORT_WEEKS } from "./cohorts";
 import { dayBounds, isDate } from "./day-range";
+import { loadCohorts } from "./load-cohorts";
 import { cachedReport, REPORT_TTL_SECONDS, reportCacheKey } from "./report-cache";
 import { reportProject } from "./report-scope";
 
-// Every UTC offset in use is a multiple of 15 minutes, so activity bucketed to 15 minutes never crosses a local
-// week boundary: DISTINCT on the bucket shrinks the rows without changing any answer.
-const ACTIVITY_BUCKET_MS = 15 * 60_000;
-const WEEK_MS = 7 * 86_400_000;
 const MAX_COHORT_RANGE_DAYS = 366;
 
 /** A date (the whole local day) or an ISO date-time (that instant). */
@@ -76,26 +73,8 @@ export class PostCohorts extends OpenAPIRoute<[AppContext]> {
     }
     const key = reportCacheKey("cohorts", projectId, { ...body, time_zone: timeZone, signup_event: project.signupEvent });
     return cachedReport(key, REPORT_TTL_SECONDS.cohorts, async () => {
-      const now = Date.now();
-      const signup = body.cohort_type === "registration" ? project.signupEvent : null;
-      const cohortSql = `SELECT user_id, min(occurred_at) AS cohort_at FROM events
-          WHERE project_id = ?1 AND user_id IS NOT NULL AND (?4 IS NULL OR event_name = ?4) GROUP BY user_id HAVING cohort_at BETWEEN ?2 AND ?3`;
-      const [users, activity] = await c.env.DB.batch<Record<string, unknown>>([
-        c.env.DB.prepare(cohortSql).bind(projectId, start, end, signup),
-        c.env.DB.prepare(
-          `WITH cohort AS (${cohortSql})
-           SELECT DISTINCT e.user_id, (e.occurred_at / ${ACTIVITY_BUCKET_MS}) * ${ACTIVITY_BUCKET_MS} AS active_at
-             FROM events AS e JOIN cohort AS c ON c.user_id = e.user_id
-            WHERE e.project_id = ?1 AND e.occurred_at >= c.cohort_at AND e.occurred_at < ?5`,
-        ).bind(projectId, start, end, signup, Math.min(now, end + (body.weeks + 2) * WEEK_MS)),
-      ]);
-      const report = buildCohorts(users!.results as Array<{ user_id: string; cohort_at: number }>, activity!.results as Array<{ user_id: string; active_at: number }>, {
-        start,
-        end,
-        weeks: body.weeks,
-        timeZone,
-        now,
-      });
+      const signupEvent = body.cohort_type === "registration" ? project.signupEvent : null;
+      const report = await loadCohorts(c.env.DB, { projectId, start, end, weeks: body.weeks, timeZone, signupEvent, now: Date.now() });
       return { cohort_type: body.cohort_type, start_date: body.start_date, end_date: body.end_date, ...report };
     });
   }

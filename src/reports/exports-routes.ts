@@ -118,7 +118,7 @@ export class PostExport extends OpenAPIRoute<[AppContext]> {
       query: z.object({ project }),
       body: contentJson(
         z.object({
-          report_type: z.enum(REPORT_TYPES).describe("events: raw events; metrics: daily rollups; cohorts: not supported yet"),
+          report_type: z.enum(REPORT_TYPES).describe("events: raw events; metrics: daily rollups; cohorts: weekly first_seen retention cohorts of users first seen in the range"),
           format,
           from: z.string().describe("YYYY-MM-DD, in the project's time zone"),
           to: z.string().describe("YYYY-MM-DD, included"),

@@ -182,6 +182,25 @@ describe("POST /v1/exports → GET /v1/exports/:id → signed download", () => {
     expect(await status(`${good.pathname}${good.search}`)).toEqual([410, "export_expired"]);
   });
 
+  it("exports the weekly first_seen cohort table as CSV, equal to the cohorts report", async () => {
+    const p = await newProject();
+    // By hand: a (Mon 2025-10-06) returns in the next week; b (Wed 10-08) never: cohort 2025-W41 of 2, week 1 = 50.0.
+    await insertEvents(p.id, [
+      { event_id: "c1", event_name: "page_view", occurred_at: T("2025-10-06T10:00:00Z"), user_id: "a" },
+      { event_id: "c2", event_name: "page_view", occurred_at: T("2025-10-08T10:00:00Z"), user_id: "b" },
+      { event_id: "c3", event_name: "page_view", occurred_at: T("2025-10-14T10:00:00Z"), user_id: "a" },
+    ]);
+    const posted = await postExport({ report_type: "cohorts", format: "csv", from: "2025-10-06", to: "2025-10-12" }, bearer(p.admin));
+    expect(posted.res.status).toBe(202);
+    const view = await waitForExport(posted.body.export_id, bearer(p.admin));
+    expect(view).toMatchObject({ status: "done", rows: 1 });
+    const rows = parseCsv(await (await callApp(view.download_url!)).text());
+    expect(rows).toEqual([
+      ["cohort_period", "cohort_start", "cohort_size", "retention_week_0", "retention_week_1", "retention_week_2", "retention_week_3", "retention_week_4"],
+      ["2025-W41", "2025-10-06", "2", "100", "50", "0", "0", "0"],
+    ]);
+  });
+
   it("exports the metrics rollups as XLSX, equal to the metrics table", async () => {
     const p = await fixture();
     const rollup = await runJob("rollup_daily_metrics", { project: p.id, date: "2026-11-11", days: 2 });
@@ -206,7 +225,7 @@ describe("POST /v1/exports → GET /v1/exports/:id → signed download", () => {
     ]);
   });
 
-  it("refuses bad requests with clear 400s: format, dates, range, cohorts, filters", async () => {
+  it("refuses bad requests with clear 400s: format, dates, range, filters", async () => {
     const p = await fixture();
     const code = async (body: Record<string, unknown>) => {
       const r = await postExport(body, bearer(p.admin));
@@ -218,7 +237,6 @@ describe("POST /v1/exports → GET /v1/exports/:id → signed download", () => {
     expect(await code({ ...base, from: "11/10/2026" })).toEqual([400, "invalid_date"]);
     expect(await code({ ...base, from: "2026-11-12" })).toEqual([400, "invalid_range"]);
     expect(await code({ ...base, from: "2020-01-01" })).toEqual([400, "range_too_large"]);
-    expect(await code({ ...base, report_type: "cohorts" })).toEqual([400, "report_type_not_supported"]);
     expect(await code({ ...base, report_type: "metrics", event_name: "page_view" })).toEqual([400, "invalid_filter"]);
     const malformed = await callApp("/v1/exports", { method: "POST", headers: { "content-type": "application/json", ...bearer(p.admin) }, body: "{not json" });
     expect(malformed.status).toBe(400);
@@ -301,10 +319,6 @@ describe("large exports", () => {
 
   it("fails what it cannot build, gives up on stalled builds, and serves no file before it is done", async () => {
     const p = await fixture();
-    // A cohorts export (refused by the route; the job refuses it too).
-    const cohorts = await createExport(env.DB, { projectId: p.id, reportType: "cohorts", format: "csv", params: { from: "2026-11-10", to: "2026-11-11", time_zone: "UTC" } });
-    await runJob("build_export", { export_id: cohorts.id }, p.admin);
-    expect(await findExport(env.DB, cohorts.id)).toMatchObject({ status: "failed", error: "cohorts exports are not supported yet" });
     // Asked for two days ago and never finished (its continuation lost): the purge job fails it.
     const stalled = await createExport(env.DB, { projectId: p.id, reportType: "events", format: "csv", params: { from: "2026-11-10", to: "2026-11-11", time_zone: "UTC" } }, Date.now() - 2 * 86_400_000);
     const purge = await runJob("purge_expired_exports", { project: p.id });

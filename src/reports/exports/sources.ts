@@ -1,4 +1,6 @@
 // What each report type exports: its columns and a keyset-paged read from D1 (memory stays one page, whatever the range).
+import { DEFAULT_COHORT_WEEKS } from "../cohorts";
+import { loadCohorts } from "../load-cohorts";
 import type { Column, Row } from "./columns";
 
 /** A page of rows and where the next begins (null: the range is exhausted). */
@@ -146,5 +148,32 @@ const metrics: ExportSource = {
 export const REPORT_TYPES = ["events", "metrics", "cohorts"] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
-/** Cohorts have no source yet: their report (src/reports/cohorts.ts) is still being written. */
-export const EXPORT_SOURCES: Partial<Record<ReportType, ExportSource>> = { events, metrics };
+/**
+ * Cohorts of users first seen in [from, to] (cohort_type first_seen, DEFAULT_COHORT_WEEKS weeks): one row per weekly
+ * cohort. The table is small (a row per week), so it is one page.
+ */
+const cohorts: ExportSource = {
+  columns: [
+    { name: "cohort_period", type: "text" },
+    { name: "cohort_start", type: "text" },
+    { name: "cohort_size", type: "number" },
+    ...Array.from({ length: DEFAULT_COHORT_WEEKS + 1 }, (_, k) => ({ name: `retention_week_${k}`, type: "number" as const })),
+  ],
+  async page(db, q) {
+    const report = await cohortReport(db, q);
+    return {
+      rows: report.cohorts.map((c) => [c.cohort_period, c.cohort_start, c.cohort_size, ...Array.from({ length: DEFAULT_COHORT_WEEKS + 1 }, (_, k) => c[`retention_week_${k}`] ?? null)]),
+      next: null,
+    };
+  },
+  async count(db, q) {
+    return (await cohortReport(db, q)).cohorts.length;
+  },
+};
+
+async function cohortReport(db: D1Database, q: SourceQuery) {
+  const zone = await db.prepare("SELECT time_zone FROM projects WHERE id = ?1").bind(q.projectId).first<{ time_zone: string }>();
+  return loadCohorts(db, { projectId: q.projectId, start: q.start, end: q.end - 1, weeks: DEFAULT_COHORT_WEEKS, timeZone: zone?.time_zone ?? "UTC", signupEvent: null, now: Date.now() });
+}
+
+export const EXPORT_SOURCES: Partial<Record<ReportType, ExportSource>> = { events, metrics, cohorts };
