@@ -24,6 +24,8 @@ export async function cachedReport(key: string, ttlSeconds: number, compute: () 
   if (hit) {
     const res = new Response(hit.body, hit);
     res.headers.set("X-Cache", "HIT");
+    // The stored copy says "public" to the cache itself; clients get what a fresh answer would say.
+    res.headers.set("cache-control", `private, max-age=${ttlSeconds}`);
     return res;
   }
   const body = JSON.stringify(await compute());

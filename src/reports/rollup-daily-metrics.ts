@@ -1,6 +1,7 @@
 // rollup_daily_metrics: writes each project's closed days into `metrics` (UPSERT on date + name + dimensions).
 import { z } from "zod";
 import { multiRowInserts } from "../db/multi-row-insert";
+import { config } from "../env";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
 import { addDays, isDate, today } from "./day-range";
 import { canonicalDimensions, computeDailyMetrics } from "./daily-metrics";
@@ -24,11 +25,19 @@ export const rollupDailyMetrics = defineJob({
       .all<{ id: string; time_zone: string }>();
     let rowsWritten = 0;
     let daysDone = 0;
+    let daysKept = 0;
+    // Raw events older than the retention window are gone: recomputing those days would overwrite good rollups
+    // with smaller numbers, so they are kept as they are.
+    const retentionDays = config(ctx.env).EVENT_RETENTION_DAYS;
     for (const p of projects.results) {
       const yesterday = addDays(today(ctx.asOf, p.time_zone), -1);
       const last = params.date && params.date < yesterday ? params.date : yesterday;
       for (let i = params.days - 1; i >= 0; i--) {
         const date = addDays(last, -i);
+        if (date < addDays(today(ctx.asOf, p.time_zone), -retentionDays)) {
+          daysKept++;
+          continue;
+        }
         const values = await computeDailyMetrics(d1, p.id, date, p.time_zone);
         const rows = values.map((v) => [p.id, date, v.metric_name, canonicalDimensions(v.dimensions), v.value, p.time_zone, ctx.asOf]);
         // A name that had events before and none now must not keep its old count: the day is replaced whole.
@@ -41,6 +50,11 @@ export const rollupDailyMetrics = defineJob({
         daysDone++;
       }
     }
-    return { status: "ok", rowsRead: daysDone, rowsWritten, message: `${daysDone} project-days rolled up` };
+    return {
+      status: "ok",
+      rowsRead: daysDone,
+      rowsWritten,
+      message: `${daysDone} project-days rolled up${daysKept ? `; ${daysKept} older than EVENT_RETENTION_DAYS kept as they were` : ""}`,
+    };
   },
 });

@@ -129,3 +129,15 @@ describe("time zones", () => {
     expect((await call(`/v1/reports/dau?project=${p.id}&date=2026-11-09`, { headers: asOperator })).status).toBe(200);
   });
 });
+
+describe("rollup_daily_metrics and retention", () => {
+  it("keeps rollups of days older than EVENT_RETENTION_DAYS instead of recomputing them from purged events", async () => {
+    const p = await newProject();
+    const old = new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10);
+    await env.DB.prepare("INSERT INTO metrics (project_id, date, metric_name, dimensions, value, time_zone, computed_at) VALUES (?1, ?2, 'dau', '{}', 42, 'UTC', 0)").bind(p.id, old).run();
+    const run = await runJob("rollup_daily_metrics", { project: p.id, date: old, days: 1 });
+    expect(run.message).toContain("1 older than EVENT_RETENTION_DAYS kept as they were");
+    const kept = await env.DB.prepare("SELECT value FROM metrics WHERE project_id = ?1 AND date = ?2 AND metric_name = 'dau'").bind(p.id, old).first<{ value: number }>();
+    expect(kept!.value).toBe(42);
+  });
+});

@@ -47,6 +47,7 @@ describe("POST /v1/reports/cohorts", () => {
     });
     const again = await json("/v1/reports/cohorts", body, bearer(p.admin));
     expect(again.headers.get("x-cache")).toBe("HIT");
+    expect(again.headers.get("cache-control")).toBe("private, max-age=3600");
     expect(await again.json()).toEqual(report);
   });
 
