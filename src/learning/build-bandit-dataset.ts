@@ -41,6 +41,8 @@ export const buildBanditDataset = defineJob({
     for (const group of groups.results) {
       const spec = rewardSpecFor(group.decision_type) ?? defaultRewardSpec(group.decision_type);
       for (const window of spec.windows) {
+        // Within one invocation a cursor moves past written pages, so the anti-join never rescans them.
+        let after: [number, string] = [-1, ""];
         for (;;) {
           if (Date.now() > ctx.deadline || (params.max_pages !== undefined && pages >= params.max_pages)) {
             return { status: "ok", rowsRead, rowsWritten, message: `outcomes written: ${rowsWritten}; continuing`, continueWith: { ...params }, details: perPass };
@@ -49,18 +51,23 @@ export const buildBanditDataset = defineJob({
           const page = await d1
             .prepare(
               `SELECT d.id, d.project_id, d.decision_type, d.bucket, d.action, d.simulated, d.created_at FROM decisions AS d
-                WHERE d.project_id = ?1 AND d.decision_type = ?2 AND d.created_at <= ?3
+                WHERE d.project_id = ?1 AND d.decision_type = ?2 AND d.created_at <= ?3 AND (d.created_at, d.id) > (?6, ?7)
                   AND NOT EXISTS (SELECT 1 FROM decision_outcomes AS o WHERE o.decision_id = d.id AND o.pass = ?4)
                 ORDER BY d.created_at, d.id LIMIT ?5`,
             )
-            .bind(group.project_id, group.decision_type, ctx.asOf - window.afterMs, window.pass, params.page_size)
+            .bind(group.project_id, group.decision_type, ctx.asOf - window.afterMs, window.pass, params.page_size, after[0], after[1])
             .all<DecisionPage[number]>();
           if (page.results.length === 0) break;
           pages++;
+          const lastOfPage = page.results[page.results.length - 1]!;
+          after = [lastOfPage.created_at, lastOfPage.id];
+          // INDEXED BY: left to itself the planner walks every event of the project (project_id leads three indexes)
+          // instead of looking up the page's decision ids — 2.5 s against 10 ms a page at 1M events (bench:jobs).
           const events = await d1
             .prepare(
-              `SELECT decision_id, event_name, occurred_at, properties FROM events
-                WHERE project_id = ?1 AND decision_id IN (SELECT value FROM json_each(?2))`,
+              `SELECT decision_id, event_name, occurred_at, properties FROM events INDEXED BY events_decision
+                WHERE decision_id IN (SELECT value FROM json_each(?2)) AND project_id = ?1
+                ORDER BY occurred_at`,
             )
             .bind(group.project_id, JSON.stringify(page.results.map((d) => d.id)))
             .all<EventRowLite>();
