@@ -15,7 +15,7 @@ import { DEFAULT_WINDOWS, type EventAggregate, type RewardResult, type RewardSpe
  * The inputs are the latest values of a post_metrics event's properties, named as the seed names them: the
  * collector reports cumulative snapshots (T+1h, then T+24h), so summing them would count the first hour twice.
  * A missing property reads as 0; novelty included, so an unmeasured post earns no novelty credit (xBOT's collector
- * hard-codes 0.5 there as a placeholder).
+ * writes a constant 0.5 when it has not measured novelty).
  *
  * Exposure weighting multiplies the reward. The seed lists it under Reward Shaping, next to the formula, and its
  * repository multiplies ("to prevent high-reach posts from dominating"). Note what that does: the rates are already
