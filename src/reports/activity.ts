@@ -1,7 +1,7 @@
 // Activity reports from rollups (closed days) and raw events (today, and distinct users over weeks and months).
 import { dayBounds, datesBetween, today } from "./day-range";
 import { isoWeekStart } from "./time-zones";
-import { computeDailyMetrics } from "./daily-metrics";
+import { distinctUsers } from "./daily-metrics";
 
 export type Granularity = "day" | "week" | "month";
 
@@ -19,8 +19,9 @@ export async function dauOf(d1: D1Database, projectId: string, date: string, tim
     const [row] = await rolledUp(d1, projectId, "dau", date, date);
     if (row) return { dau: row.value, source: "rollup" as const };
   }
-  const values = await computeDailyMetrics(d1, projectId, date, timeZone);
-  return { dau: values.find((v) => v.metric_name === "dau")!.value, source: "raw" as const };
+  // Only the distinct count: the day's other metrics (new_users scans the project's whole history) are the rollup's job.
+  const { start, end } = dayBounds(date, timeZone);
+  return { dau: await distinctUsers(d1, projectId, start, end), source: "raw" as const };
 }
 
 /** The Monday of a date's ISO week, and the first of its month: the periods weeks and months start on. */

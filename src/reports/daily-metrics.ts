@@ -8,7 +8,7 @@ export function canonicalDimensions(d: Record<string, string>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(d).sort(([a], [b]) => a.localeCompare(b))));
 }
 
-async function distinctUsers(d1: D1Database, projectId: string, start: number, end: number): Promise<number> {
+export async function distinctUsers(d1: D1Database, projectId: string, start: number, end: number): Promise<number> {
   const row = await d1
     .prepare("SELECT count(DISTINCT user_id) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL")
     .bind(projectId, start, end)
