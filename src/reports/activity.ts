@@ -47,13 +47,7 @@ export async function activeSeries(d1: D1Database, projectId: string, from: stri
   const series = [];
   for (const [period, span] of periods) {
     let value = granularity === "day" && span.start < todayLocal ? daily.get(span.start) : undefined;
-    if (value === undefined) {
-      const row = await d1
-        .prepare("SELECT count(DISTINCT user_id) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL")
-        .bind(projectId, dayBounds(span.start, timeZone).start, dayBounds(span.end, timeZone).end)
-        .first<{ n: number }>();
-      value = row?.n ?? 0;
-    }
+    value ??= await distinctUsers(d1, projectId, dayBounds(span.start, timeZone).start, dayBounds(span.end, timeZone).end);
     series.push({ period, from: span.start, to: span.end, active_users: value });
   }
   return series;
