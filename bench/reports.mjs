@@ -1,0 +1,1664 @@
+// npm run bench:reports — the report routes through the local Worker on 1M events / 50k users, each beside the single
+// hand-written SQL query that computes the same answer (the floor), in the same run, with the ratios and checks.
+//
+// 1. Snapshots the Worker's sources (working tree, or BENCH_REF=<git ref>) into a temp dir, like bench:ingest, and
+//    applies the D1 migrations to a fresh --persist-to dir.
+// 2. Seeds the local D1 file directly with node:sqlite: project `bench` (time zone UTC, the default event names),
+//    BENCH_USERS users and exactly BENCH_EVENTS events over the BENCH_DAYS days before as_of, inserted in time order
+//    as ingest would have written them. Users arrive on different days (more of them lately, fewer at weekends); each
+//    returns with a probability that decays from the first day to a plateau (three kinds: casual, regular, power);
+//    an active day has 1–3 sessions at daytime hours and page_view, button_click, search_query, … with properties.
+// 3. Floors, before the Worker starts, in node:sqlite on the same file (median of BENCH_FLOOR_REPEATS):
+//    DAU: one count(DISTINCT user_id) over the day. Cohorts: one statement, GROUP BY user then GROUP BY cohort week,
+//    giving every cohort's size and its returning users per week (percentages and open weeks in JS). Exports: the one
+//    SELECT of the range's rows in the export's order, materialised to CSV text in Node (the CSV floor) and to a
+//    minimal XLSX (inline strings, one deflate-6 stream by node:zlib) in Node (the XLSX floor). Also the routes' own SQL run in
+//    node:sqlite (what the Worker asks SQLite to do), to show where a ratio comes from.
+// 4. Starts `wrangler dev` (127.0.0.1, random secrets, report/admin rate limits and EXPORT_DIRECT_MAX_ROWS lifted)
+//    and times, with the ADMIN_TOKEN as Bearer and ?project=bench:
+//    GET /v1/reports/dau?date=<as_of − 1 day> from raw events (first call, then repeats); POST
+//    /v1/admin/jobs/rollup_daily_metrics for that day; the DAU again (now from the rollup);
+//    POST /v1/reports/cohorts {first_seen, weeks: 12, the 12 ISO weeks before as_of} cold (X-Cache: MISS) and warm
+//    (HIT); the 30 days before as_of as CSV and XLSX through GET /v1/reports/events (direct stream) and through
+//    POST /v1/exports (build job in the background, polled until done, then the signed download), whichever routes
+//    the snapshot registers (probed at run time; reported as unavailable otherwise).
+// 5. Checks the answers against the floors: DAU equal; cohort sizes (and the whole matrix) equal; CSV rows equal (and
+//    the bytes, which the floor writes by RFC 4180 with the same formula neutralising); XLSX rows and event order.
+// 6. Prints the table and writes bench/results/reports-<timestamp>.json.
+//
+// as_of: 00:00 UTC on the Monday of the run's week (BENCH_AS_OF=YYYY-MM-DD to pin another day). The seed is relative
+// to it and seeded, so every run holds the same data shifted by whole weeks, and the cohort matrix has its open weeks
+// (null) where a live project would.
+//
+// Settings (environment): BENCH_USERS (50000), BENCH_EVENTS (1000000), BENCH_DAYS (120), BENCH_AS_OF, BENCH_COHORT_WEEKS
+// (12), BENCH_EXPORT_DAYS (30), BENCH_FLOOR_REPEATS (3), BENCH_API_REPEATS (3), BENCH_EXPORTS (direct,job),
+// BENCH_EXPORT_FORMATS (csv,xlsx), BENCH_REQUEST_TIMEOUT (s, 1200), BENCH_SEED (1), BENCH_REF, BENCH_KEEP_TMP=1.
+import { execFile, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { tsImport } from "tsx/esm/api";
+
+const execFileP = promisify(execFile);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RESULTS_DIR = path.join(ROOT, "bench", "results");
+const WORKER_FILES = ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json"];
+const PROJECT_ID = "bench";
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+function intSetting(name, fallback, min = 1) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got '${raw}'`);
+  return n;
+}
+
+function listSetting(name, fallback, allowed) {
+  const raw = process.env[name];
+  const list = raw === undefined || raw === "" ? fallback : raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const x of list) if (!allowed.includes(x)) throw new Error(`${name}: '${x}' is not one of ${allowed.join(", ")}`);
+  return list;
+}
+
+/** 00:00 UTC on the Monday of the week holding `ms`. */
+function mondayUtc(ms) {
+  const day = Math.floor(ms / DAY_MS);
+  return (day - ((((day + 3) % 7) + 7) % 7)) * DAY_MS;
+}
+
+function asOfSetting() {
+  const raw = process.env.BENCH_AS_OF;
+  if (!raw) return mondayUtc(Date.now());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) throw new Error(`BENCH_AS_OF must be YYYY-MM-DD, got '${raw}'`);
+  return Date.parse(`${raw}T00:00:00Z`);
+}
+
+const settings = {
+  users: intSetting("BENCH_USERS", 50_000),
+  events: intSetting("BENCH_EVENTS", 1_000_000),
+  days: intSetting("BENCH_DAYS", 120, 14),
+  as_of: new Date(asOfSetting()).toISOString(),
+  cohort_weeks: intSetting("BENCH_COHORT_WEEKS", 12),
+  export_days: intSetting("BENCH_EXPORT_DAYS", 30),
+  floor_repeats: intSetting("BENCH_FLOOR_REPEATS", 3),
+  api_repeats: intSetting("BENCH_API_REPEATS", 3),
+  exports: listSetting("BENCH_EXPORTS", ["direct", "job"], ["direct", "job"]),
+  export_formats: listSetting("BENCH_EXPORT_FORMATS", ["csv", "xlsx"], ["csv", "xlsx"]),
+  request_timeout_s: intSetting("BENCH_REQUEST_TIMEOUT", 1200),
+  seed: intSetting("BENCH_SEED", 1, 0),
+  source_ref: process.env.BENCH_REF || null,
+};
+const keepTmp = process.env.BENCH_KEEP_TMP === "1";
+// Lifted so that the direct route streams the whole 30 days (its default, 100,000 rows, answers 413 above that).
+const EXPORT_DIRECT_MAX_ROWS_LIFTED = 100_000_000;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Small helpers (as in bench/ingest.mjs, bench/decide.mjs and bench/jobs.mjs)
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const round = (x, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
+const say = (msg) => console.log(`[bench] ${msg}`);
+const seconds = (ms) => round(ms / 1000, 2);
+const fmt = (n) => (typeof n === "number" ? n.toLocaleString("en-US") : String(n ?? "—"));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+const sha256 = (data) => createHash("sha256").update(data).digest("hex");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function git(...args) {
+  try {
+    return (await execFileP("git", args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
+// Everything that would reach the network is switched off: telemetry, the update check and the Request.cf download.
+const wranglerEnv = {
+  ...process.env,
+  CI: "true",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+};
+
+async function wrangler(cwd, args, { timeoutMs = 120_000 } = {}) {
+  try {
+    const { stdout, stderr } = await execFileP("npx", ["wrangler", ...args], { cwd, env: wranglerEnv, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    return { stdout, stderr };
+  } catch (err) {
+    throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
+  }
+}
+
+async function snapshotSources(dir) {
+  await fsp.mkdir(dir, { recursive: true });
+  if (settings.source_ref) {
+    const tarball = path.join(dir, "..", "source.tar");
+    await execFileP("git", ["archive", "--format=tar", "-o", tarball, settings.source_ref, ...WORKER_FILES], { cwd: ROOT });
+    await execFileP("tar", ["-xf", tarball, "-C", dir]);
+    await fsp.rm(tarball);
+  } else {
+    for (const f of WORKER_FILES) await fsp.cp(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  }
+  await fsp.symlink(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  const hash = createHash("sha256");
+  const walk = async (rel) => {
+    const abs = path.join(dir, rel);
+    const st = await fsp.stat(abs);
+    if (st.isDirectory()) {
+      for (const name of (await fsp.readdir(abs)).sort()) await walk(path.join(rel, name));
+    } else {
+      hash.update(`${rel}\0`).update(await fsp.readFile(abs)).update("\0");
+    }
+  };
+  for (const f of WORKER_FILES) await walk(f);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** A small seeded generator, so two runs seed the same data. */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HEX = "0123456789abcdef";
+/** A v4-shaped UUID from the seeded generator (the Worker's ids are crypto.randomUUID(): same length and alphabet). */
+function uuidFrom(r) {
+  let s = "";
+  for (let i = 0; i < 32; i++) {
+    if (i === 8 || i === 12 || i === 16 || i === 20) s += "-";
+    s += i === 12 ? "4" : i === 16 ? "89ab"[Math.floor(r() * 4)] : HEX[Math.floor(r() * 16)];
+  }
+  return s;
+}
+
+/** Index into a cumulative weight array (binary search): a draw from the weights' distribution. */
+function pick(cdf, x) {
+  let lo = 0;
+  let hi = cdf.length - 1;
+  const target = x * cdf[hi];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid] > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function cumulative(weights) {
+  const cdf = new Float64Array(weights.length);
+  let s = 0;
+  for (let i = 0; i < weights.length; i++) cdf[i] = s += weights[i];
+  return cdf;
+}
+
+const weighted = (entries) => ({ values: entries.map((e) => e[0]), cdf: cumulative(entries.map((e) => e[1])) });
+const draw = (w, r) => w.values[pick(w.cdf, r())];
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The local D1 file, through node:sqlite (Node 22's built-in; it prints an ExperimentalWarning on import).
+
+let DatabaseSync = null;
+async function loadSqlite() {
+  if (DatabaseSync) return DatabaseSync;
+  const emit = process.emitWarning;
+  process.emitWarning = (w, ...rest) => (String(w).includes("SQLite") ? undefined : emit.call(process, w, ...rest));
+  ({ DatabaseSync } = await import("node:sqlite"));
+  process.emitWarning = emit;
+  return DatabaseSync;
+}
+
+function d1File(persistDir) {
+  const dir = path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject");
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  for (const f of files) {
+    const db = new DatabaseSync(path.join(dir, f), { readOnly: true });
+    const ok = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
+    db.close();
+    if (ok) return path.join(dir, f);
+  }
+  throw new Error(`No local D1 database with an events table under ${dir}`);
+}
+
+/** The columns a table needs that the seed does not give: NOT NULL without a default (a newer migration's). */
+function missingRequiredColumns(db, table, given) {
+  return db
+    .prepare(`PRAGMA table_info(${table})`)
+    .all()
+    .filter((c) => c.notnull && c.dflt_value === null && !c.pk && !given.includes(c.name))
+    .map((c) => c.name);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Seed: users arriving over the window, activity that decays to a plateau, sessions of generic product events.
+
+const EVENT_COLUMNS = [
+  "event_id", "project_id", "event_name", "occurred_at", "received_at", "user_id", "user_identified", "client_session_id",
+  "request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src", "context", "properties", "country",
+  "browser", "os", "device_type",
+];
+
+// Three kinds of user: the chance of coming back d days after the first day is floor + (r0 − floor)·e^(−d/τ).
+const RETURN_TAU_DAYS = 14;
+// Tuned for a product-analytics shape: about 45 % of a cohort back in its first week, 15–20 % by week 11.
+const USER_KINDS = [
+  { kind: "casual", share: 0.5, r0: 0.06, floor: 0.003, intensity: 0.7 },
+  { kind: "regular", share: 0.38, r0: 0.2, floor: 0.03, intensity: 1 },
+  { kind: "power", share: 0.12, r0: 0.5, floor: 0.15, intensity: 1.8 },
+];
+const WEEKEND_FACTOR = 0.7;
+// Session starts by UTC hour (the project's zone): quiet nights, a long busy day, an evening peak.
+const HOUR_WEIGHTS = [1, 0.6, 0.4, 0.3, 0.3, 0.4, 0.8, 1.5, 2.5, 3, 3.2, 3.3, 3.3, 3.2, 3.1, 3.1, 3.2, 3.4, 3.6, 3.8, 3.6, 3, 2.2, 1.5];
+const MEAN_EVENT_GAP_MS = 45_000;
+// After a session's first page_view (names from the default registry, src/projects/default-event-names.ts).
+const NEXT_EVENT = weighted([
+  ["page_view", 45], ["button_click", 25], ["search_query", 8], ["video_play", 9], ["form_submit", 6], ["course_complete", 4], ["error_occurred", 3],
+]);
+const COUNTRIES = weighted([["BR", 35], ["US", 20], ["PT", 8], ["MX", 7], ["AR", 5], ["DE", 5], ["GB", 5], ["IN", 5], ["FR", 4], ["ES", 3], ["CO", 3]]);
+const DEVICES = weighted([
+  [{ device_type: "mobile", browser: "Chrome", os: "Android" }, 33],
+  [{ device_type: "mobile", browser: "Mobile Safari", os: "iOS" }, 22],
+  [{ device_type: "desktop", browser: "Chrome", os: "Windows" }, 18],
+  [{ device_type: "desktop", browser: "Edge", os: "Windows" }, 6],
+  [{ device_type: "desktop", browser: "Firefox", os: "Windows" }, 4],
+  [{ device_type: "desktop", browser: "Chrome", os: "Mac OS" }, 6],
+  [{ device_type: "desktop", browser: "Safari", os: "Mac OS" }, 4],
+  [{ device_type: "desktop", browser: "Chrome", os: "Linux" }, 2],
+  [{ device_type: "tablet", browser: "Mobile Safari", os: "iOS" }, 5],
+]);
+const PATHS = ["/", "/courses", "/courses/{id}", "/courses/{id}/lessons/{n}", "/search", "/pricing", "/account", "/checkout", "/blog/{n}", "/help"];
+const TITLES = ["Home", "Courses, all levels", "Course overview", "Lesson", "Search results", "Pricing & plans", "My account", "Checkout", "Blog", "Help centre"];
+const BUTTONS = ["enroll", "play", "next_lesson", "save", "share", "filter", "subscribe", "download_notes"];
+const FORMS = ["signup", "contact", "checkout", "feedback", "profile"];
+const ERRORS = [
+  ["E_NETWORK", "Request failed, retrying"],
+  ["E_TIMEOUT", "The server took too long to answer"],
+  ["E_PAYMENT_DECLINED", "Card declined: \"insufficient funds\""],
+  ["E_UPLOAD", "Upload failed (413)"],
+];
+const SCREENS = { page_view: "page", button_click: "page", search_query: "search", video_play: "player", form_submit: "form", course_complete: "player", error_occurred: "page" };
+
+/** An event's properties (JSON) and, for course events, the course it is about. */
+function propertiesFor(name, r) {
+  const course = 1 + Math.floor(r() ** 2 * 400); // a few popular courses, a long tail
+  switch (name) {
+    case "page_view": {
+      const i = Math.floor(r() * PATHS.length);
+      return { json: JSON.stringify({ path: PATHS[i].replace("{id}", String(course)).replace("{n}", String(1 + Math.floor(r() * 30))), title: TITLES[i] }), course: null };
+    }
+    case "button_click":
+      return { json: JSON.stringify({ button: BUTTONS[Math.floor(r() * BUTTONS.length)], path: `/courses/${course}` }), course: null };
+    case "search_query":
+      return { json: JSON.stringify({ query_length: 3 + Math.floor(r() * 28), results: Math.floor(r() * 200) }), course: null };
+    case "video_play":
+      return { json: JSON.stringify({ video_id: `v-${course}-${1 + Math.floor(r() * 30)}`, position_s: Math.floor(r() * 900), quality: r() < 0.7 ? "720p" : "1080p" }), course };
+    case "form_submit":
+      return { json: JSON.stringify({ form: FORMS[Math.floor(r() * FORMS.length)], fields: 2 + Math.floor(r() * 7) }), course: null };
+    case "course_complete":
+      return { json: JSON.stringify({ course_id: course, score: 50 + Math.floor(r() * 51), duration_min: 20 + Math.floor(r() * 400) }), course };
+    case "error_occurred": {
+      const [code, message] = ERRORS[Math.floor(r() * ERRORS.length)];
+      return { json: JSON.stringify({ code, message }), course: null };
+    }
+    default:
+      return { json: null, course: null };
+  }
+}
+
+/**
+ * Who is active when, and how many events each active day has: users, then (user, day) slots, then exactly
+ * `settings.events` events spread over the slots by the users' intensity, placed in 1–3 daytime sessions.
+ */
+function generateActivity(r, asOf) {
+  const { users: U, events: N, days: D } = settings;
+  if (N < U) throw new Error(`BENCH_EVENTS (${N}) must be at least BENCH_USERS (${U}): every user has a first event`);
+  const day0 = asOf - D * DAY_MS;
+  const weekday = (d) => {
+    const dow = new Date(day0 + d * DAY_MS).getUTCDay();
+    return dow === 0 || dow === 6 ? WEEKEND_FACTOR : 1;
+  };
+  // First days: twice as many newcomers at the end of the window as at its start, fewer at weekends.
+  const startCdf = cumulative(Array.from({ length: D }, (_, d) => (1 + d / (D - 1)) * weekday(d)));
+  const kindCdf = cumulative(USER_KINDS.map((k) => k.share));
+  const start = new Int32Array(U);
+  const kind = new Uint8Array(U);
+  const intensity = new Float64Array(U);
+  let slotUser = [];
+  let slotDay = [];
+  for (let u = 0; u < U; u++) {
+    start[u] = pick(startCdf, r());
+    kind[u] = pick(kindCdf, r());
+    const k = USER_KINDS[kind[u]];
+    // Log-normal spread of how much a user does on an active day.
+    const gauss = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    intensity[u] = k.intensity * Math.exp(0.6 * gauss);
+    for (let d = start[u]; d < D; d++) {
+      const age = d - start[u];
+      const p = (k.floor + (k.r0 - k.floor) * Math.exp(-age / RETURN_TAU_DAYS)) * weekday(d);
+      if (age === 0 || r() < p) {
+        slotUser.push(u);
+        slotDay.push(d);
+      }
+    }
+  }
+  // Keep at least ~1.6 events per active day on average: thin later days when the event budget is small.
+  const maxSlots = Math.max(U, Math.floor(N * 0.6));
+  let thinned = 0;
+  if (slotUser.length > maxSlots) {
+    const keep = (maxSlots - U) / (slotUser.length - U);
+    const su = [];
+    const sd = [];
+    for (let i = 0; i < slotUser.length; i++) {
+      if (slotDay[i] === start[slotUser[i]] || r() < keep) {
+        su.push(slotUser[i]);
+        sd.push(slotDay[i]);
+      } else thinned++;
+    }
+    slotUser = su;
+    slotDay = sd;
+  }
+  const A = slotUser.length;
+  const counts = new Int32Array(A).fill(1);
+  const slotCdf = cumulative(slotUser.map((u) => intensity[u]));
+  for (let e = A; e < N; e++) counts[pick(slotCdf, r())]++;
+
+  // Events: time, user, session; then the time order they are inserted in.
+  const hourCdf = cumulative(HOUR_WEIGHTS);
+  const evTime = new Float64Array(N);
+  const evUser = new Int32Array(N);
+  const evSession = new Int32Array(N);
+  const evFirst = new Uint8Array(N);
+  let n = 0;
+  let sessions = 0;
+  for (let s = 0; s < A; s++) {
+    const c = counts[s];
+    const dayStart = day0 + slotDay[s] * DAY_MS;
+    const k = Math.min(c, c <= 2 ? 1 : r() < 0.7 ? 1 : r() < 0.8 ? 2 : 3);
+    for (let j = 0; j < k; j++) {
+      const inSession = Math.floor(((j + 1) * c) / k) - Math.floor((j * c) / k);
+      let t = dayStart + pick(hourCdf, r()) * 3_600_000 + Math.floor(r() * 3_600_000);
+      for (let i = 0; i < inSession; i++) {
+        evTime[n] = Math.min(t, dayStart + DAY_MS - 1);
+        evUser[n] = slotUser[s];
+        evSession[n] = sessions;
+        evFirst[n] = i === 0 ? 1 : 0;
+        n++;
+        t += Math.floor(-Math.log(1 - r()) * MEAN_EVENT_GAP_MS) + 1;
+      }
+      sessions++;
+    }
+  }
+  const order = new Uint32Array(N);
+  for (let i = 0; i < N; i++) order[i] = i;
+  order.sort((a, b) => evTime[a] - evTime[b] || a - b);
+  return { day0, start, kind, slots: A, thinned, sessions, evTime, evUser, evSession, evFirst, order };
+}
+
+/** Seeds the project and the events straight into the D1 file (the Worker is not running yet). */
+function seed(file, asOf, defaultEventNames) {
+  const db = new DatabaseSync(file);
+  // Only for this connection: the file is a throwaway copy, and a crash here fails the run anyway.
+  db.exec("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;");
+  const missing = [
+    ...missingRequiredColumns(db, "projects", ["id", "name", "created_at", "time_zone"]).map((c) => `projects.${c}`),
+    ...missingRequiredColumns(db, "event_names", ["project_id", "name", "created_at"]).map((c) => `event_names.${c}`),
+    ...missingRequiredColumns(db, "events", EVENT_COLUMNS).map((c) => `events.${c}`),
+  ];
+  if (missing.length) throw new Error(`The schema has required columns this benchmark does not seed: ${missing.join(", ")}; update bench/reports.mjs`);
+  const registered = new Set(defaultEventNames.map((e) => e.name));
+  const unknown = NEXT_EVENT.values.filter((n) => !registered.has(n));
+  if (unknown.length) throw new Error(`Event names not in the snapshot's DEFAULT_EVENT_NAMES: ${unknown.join(", ")}`);
+
+  const r = mulberry32(settings.seed);
+  const t0 = performance.now();
+  const a = generateActivity(r, asOf);
+  const generatedMs = performance.now() - t0;
+
+  const created = a.day0 - 30 * DAY_MS;
+  db.prepare("INSERT INTO projects (id, name, created_at, time_zone) VALUES (?, ?, ?, 'UTC')").run(PROJECT_ID, "Benchmark", created);
+  const insertName = db.prepare("INSERT INTO event_names (project_id, name, description, created_at) VALUES (?, ?, ?, ?)");
+  for (const e of defaultEventNames) insertName.run(PROJECT_ID, e.name, e.description, created);
+
+  // Per user: id, identified or not, country and device (a user keeps one device here).
+  const profiles = Array.from({ length: settings.users }, () => {
+    const device = draw(DEVICES, r);
+    const app = device.device_type === "mobile" && r() < 0.25;
+    return {
+      id: `usr_${uuidFrom(r).replace(/-/g, "").slice(0, 20)}`,
+      identified: r() < 0.75 ? 1 : 0,
+      country: draw(COUNTRIES, r),
+      src: app ? (device.os === "iOS" ? "ios" : "android") : "web",
+      appVersion: `3.${Math.floor(r() * 4)}.${Math.floor(r() * 10)}`,
+      ...device,
+    };
+  });
+  const sessionId = (s) => {
+    const rs = mulberry32((settings.seed * 2_654_435_761 + s) >>> 0);
+    return uuidFrom(rs);
+  };
+
+  const insertEvent = db.prepare(`INSERT INTO events (${EVENT_COLUMNS.join(", ")}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`);
+  const TX_ROWS = 50_000;
+  const eventNames = {};
+  const perDay = new Int32Array(settings.days);
+  const tInsert = performance.now();
+  db.exec("BEGIN");
+  for (let i = 0; i < a.order.length; i++) {
+    const e = a.order[i];
+    const p = profiles[a.evUser[e]];
+    const occurredAt = a.evTime[e];
+    const name = a.evFirst[e] ? "page_view" : draw(NEXT_EVENT, r);
+    eventNames[name] = (eventNames[name] ?? 0) + 1;
+    perDay[Math.floor((occurredAt - a.day0) / DAY_MS)]++;
+    // Most arrive within seconds; 2 % late (offline clients), up to an hour.
+    const receivedAt = occurredAt + (r() < 0.02 ? Math.floor(r() * 3_600_000) : 30 + Math.floor(r() * 1500));
+    const props = propertiesFor(name, r);
+    insertEvent.run(
+      uuidFrom(r), PROJECT_ID, name, occurredAt, receivedAt, p.id, p.identified, sessionId(a.evSession[e]),
+      null, props.course === null ? null : "course", props.course === null ? null : `course-${props.course}`, null, null, p.src,
+      JSON.stringify({ screen: SCREENS[name], app_version: p.appVersion }), props.json, p.country, p.browser, p.os, p.device_type,
+    );
+    if ((i + 1) % TX_ROWS === 0) db.exec("COMMIT; BEGIN");
+  }
+  db.exec("COMMIT");
+  const insertMs = performance.now() - tInsert;
+  const journal = db.prepare("PRAGMA journal_mode").get();
+  db.close(); // checkpoints the WAL, so the Worker opens a complete file
+  const byKind = {};
+  for (let u = 0; u < settings.users; u++) byKind[USER_KINDS[a.kind[u]].kind] = (byKind[USER_KINDS[a.kind[u]].kind] ?? 0) + 1;
+  return {
+    users: settings.users,
+    events: a.order.length,
+    days: settings.days,
+    window: [new Date(a.day0).toISOString(), new Date(asOf).toISOString()],
+    users_by_kind: byKind,
+    return_model: { tau_days: RETURN_TAU_DAYS, kinds: USER_KINDS, weekend_factor: WEEKEND_FACTOR, arrivals: "first days weighted 1 → 2 over the window, × weekend factor" },
+    active_user_days: a.slots,
+    active_user_days_thinned: a.thinned,
+    sessions: a.sessions,
+    events_per_active_day: round(a.order.length / a.slots, 2),
+    events_by_name: eventNames,
+    events_per_day: { first: perDay[0], middle: perDay[Math.floor(settings.days / 2)], last: perDay[settings.days - 1], min: Math.min(...perDay), max: Math.max(...perDay) },
+    generate_s: seconds(generatedMs),
+    insert_s: seconds(insertMs),
+    seconds: seconds(performance.now() - t0),
+    rows_per_s: Math.round((a.order.length * 1000) / insertMs),
+    journal_mode: Object.values(journal ?? {})[0] ?? null,
+    file_mb: round(fs.statSync(file).size / 2 ** 20, 1),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Floors: hand-written SQL over the same file in node:sqlite (SQLite alone: no Worker, no D1 binding, no JSON round
+// trips). Repeated; the median is the figure, the samples are kept.
+
+function timeRepeated(repeats, fn) {
+  const samples = [];
+  let last;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    last = fn();
+    samples.push(performance.now() - t0);
+  }
+  return { ms_median: round(median(samples), 1), ms_min: round(Math.min(...samples), 1), ms_samples: samples.map((x) => round(x, 1)), last };
+}
+
+const planOf = (db, sql, ...binds) => db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...binds).map((r) => r.detail);
+
+// INDEXED BY: left to itself (no ANALYZE statistics), SQLite answers count(DISTINCT user_id) by walking the project's
+// whole (project_id, user_id, occurred_at) index, every event ever, in user order; the day's range of
+// (project_id, occurred_at) is a few thousand rows. Hand-written SQL gets the index a person would pick.
+const DAU_FLOOR_SQL = `SELECT count(DISTINCT user_id) AS dau FROM events INDEXED BY events_project_occurred
+ WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL`;
+
+/** Monday (a day number) of an epoch-ms expression, in UTC: day 0, 1970-01-01, was a Thursday. */
+const mondaySql = (ms) => `(${ms} / ${DAY_MS} - (${ms} / ${DAY_MS} + 3) % 7)`;
+
+/**
+ * One row per cohort week: its size and, for k = 1 … N, how many of its users were active in ISO week k after it,
+ * and how many came back at all. first_seen = a user's first event ever; UTC weeks (the seeded project's zone).
+ * CROSS JOIN keeps SQLite's join order (members first), so each member's events come from the covering
+ * (project_id, user_id, occurred_at) index rather than from a scan of every event by time.
+ */
+const cohortFloorSql = (weeks) => `
+WITH members AS (
+  SELECT user_id, min(occurred_at) AS at, ${mondaySql("min(occurred_at)")} AS cohort_day FROM events
+   WHERE project_id = ?1 AND user_id IS NOT NULL GROUP BY user_id HAVING at BETWEEN ?2 AND ?3),
+activity AS (
+  SELECT m.user_id, m.cohort_day, (${mondaySql("e.occurred_at")} - m.cohort_day) / 7 AS k
+    FROM members AS m CROSS JOIN events AS e ON e.project_id = ?1 AND e.user_id = m.user_id AND e.occurred_at >= m.at AND e.occurred_at <= ?4),
+per_user AS (
+  SELECT user_id, cohort_day, ${Array.from({ length: weeks }, (_, i) => `max(k = ${i + 1}) AS w${i + 1}`).join(", ")}, max(k BETWEEN 1 AND ${weeks}) AS w_any
+    FROM activity GROUP BY user_id)
+SELECT cohort_day, count(*) AS cohort_size, ${Array.from({ length: weeks }, (_, i) => `sum(w${i + 1}) AS w${i + 1}`).join(", ")}, sum(w_any) AS returned
+  FROM per_user GROUP BY cohort_day ORDER BY cohort_day`;
+
+const EXPORT_COLUMNS = [
+  "event_id", "event_name", "occurred_at", "received_at", "user_id", "user_identified", "client_session_id", "request_id",
+  "resource_type", "resource_id", "decision_id", "policy_id", "src", "country", "browser", "os", "device_type", "context", "properties",
+];
+const EXPORT_FLOOR_SQL = `SELECT ${EXPORT_COLUMNS.join(", ")} FROM events
+ WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 ORDER BY occurred_at, event_id`;
+
+function dauFloor(db, day) {
+  const stmt = db.prepare(DAU_FLOOR_SQL);
+  const t = timeRepeated(settings.floor_repeats, () => Number(stmt.get(PROJECT_ID, day.start, day.end).dau));
+  return { sql: DAU_FLOOR_SQL, plan: planOf(db, DAU_FLOOR_SQL, PROJECT_ID, day.start, day.end), dau: t.last, ms_median: t.ms_median, ms_min: t.ms_min, ms_samples: t.ms_samples };
+}
+
+const DOW_DATE = (day) => isoDate(day * DAY_MS);
+/** ISO week "YYYY-Www" of a date: the week-year is the year of that week's Thursday. */
+function isoWeekOf(dayNumber) {
+  const monday = dayNumber - ((((dayNumber + 3) % 7) + 7) % 7);
+  const thursday = new Date((monday + 3) * DAY_MS);
+  const year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((monday + 3 - Date.UTC(year, 0, 1) / DAY_MS) / 7);
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+const percent = (part, whole) => Math.round((part * 1000) / whole) / 10;
+
+/** The cohort report from the floor's rows: percentages, and null for weeks that had not ended by `now`. */
+function cohortReportFrom(rows, weeks, now) {
+  let eligible = 0;
+  let returned = 0;
+  let total = 0;
+  const cohorts = rows.map((row) => {
+    const size = Number(row.cohort_size);
+    total += size;
+    const weekOver = (k) => now >= (row.cohort_day + 7 * (k + 1)) * DAY_MS;
+    const c = { cohort_period: isoWeekOf(row.cohort_day), cohort_start: DOW_DATE(row.cohort_day), cohort_size: size, retention_week_0: 100 };
+    for (let k = 1; k <= weeks; k++) c[`retention_week_${k}`] = weekOver(k) ? percent(Number(row[`w${k}`]), size) : null;
+    if (weekOver(1)) {
+      eligible += size;
+      returned += Number(row.returned);
+    }
+    return c;
+  });
+  return { time_zone: "UTC", weeks, cohorts, overall_retention_rate: eligible === 0 ? 0 : percent(returned, eligible), retention_eligible_users: eligible, total_users_analyzed: total };
+}
+
+function cohortFloor(db, q) {
+  const sql = cohortFloorSql(q.weeks);
+  const stmt = db.prepare(sql);
+  const t = timeRepeated(settings.floor_repeats, () => {
+    const now = Date.now();
+    return { now, report: cohortReportFrom(stmt.all(PROJECT_ID, q.start, q.end, now), q.weeks, now) };
+  });
+  return { sql: sql.trim(), plan: planOf(db, sql, PROJECT_ID, q.start, q.end, Date.now()), ms_median: t.ms_median, ms_min: t.ms_min, ms_samples: t.ms_samples, now: t.last.now, report: t.last.report };
+}
+
+// CSV by RFC 4180 with the spreadsheet-formula neutralising the product documents (OWASP's list + full-width forms),
+// so that the floor's bytes can be compared with the route's.
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+function csvField(v) {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
+  const text = FORMULA_START.test(v) ? `'${v}` : v;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+const TIME_INDEXES = ["occurred_at", "received_at"].map((c) => EXPORT_COLUMNS.indexOf(c));
+
+/** The export's SELECT, prepared to hand rows over as arrays in column order (node:sqlite ≥ 22.16), else objects. */
+function exportStatement(db) {
+  const stmt = db.prepare(EXPORT_FLOOR_SQL);
+  if (typeof stmt.setReturnArrays === "function") {
+    stmt.setReturnArrays(true);
+    return { stmt, values: (row) => row };
+  }
+  return { stmt, values: (row) => Object.values(row) };
+}
+
+/** A row's cells as the export writes them: times as ISO-8601 UTC, everything else as stored. */
+function exportCells(values) {
+  for (const i of TIME_INDEXES) values[i] = new Date(values[i]).toISOString();
+  return values;
+}
+
+/** The SELECT alone: every row iterated into JS. */
+function exportSelectOnly(db, range) {
+  const { stmt } = exportStatement(db);
+  const t = timeRepeated(settings.floor_repeats, () => {
+    let rows = 0;
+    for (const _ of stmt.iterate(PROJECT_ID, range.start, range.end)) rows++;
+    return rows;
+  });
+  return { rows: t.last, ms_median: t.ms_median, ms_min: t.ms_min, ms_samples: t.ms_samples };
+}
+
+/** The SELECT, materialised to CSV text (header + CRLF records), as strings of ~1,000 rows. */
+function csvFloor(db, range) {
+  const { stmt, values } = exportStatement(db);
+  const header = `${EXPORT_COLUMNS.join(",")}\r\n`;
+  const t = timeRepeated(settings.floor_repeats, () => {
+    const chunks = [header];
+    let lines = [];
+    let rows = 0;
+    for (const row of stmt.iterate(PROJECT_ID, range.start, range.end)) {
+      lines.push(exportCells(values(row)).map(csvField).join(","));
+      if (++rows % 1000 === 0) {
+        chunks.push(`${lines.join("\r\n")}\r\n`);
+        lines = [];
+      }
+    }
+    if (lines.length) chunks.push(`${lines.join("\r\n")}\r\n`);
+    return { rows, chunks };
+  });
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for (const c of t.last.chunks) {
+    const b = Buffer.from(c, "utf8");
+    hash.update(b);
+    bytes += b.length;
+  }
+  return { rows: t.last.rows, bytes, sha256: hash.digest("hex"), chunks: t.last.chunks, ms_median: t.ms_median, ms_min: t.ms_min, ms_samples: t.ms_samples };
+}
+
+// A minimal XLSX: one sheet of inline strings (numbers as numbers, nulls left out), deflate level 6 — what the format
+// needs and no more. The parts are the smallest set Excel and LibreOffice open.
+const xmlEscape = (s) => s.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+const colLetter = (i) => (i < 26 ? String.fromCharCode(65 + i) : String.fromCharCode(64 + Math.floor(i / 26)) + String.fromCharCode(65 + (i % 26)));
+const XLSX_STATIC = {
+  "[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+  "_rels/.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+  "xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="events" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+  "xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+};
+
+// A ZIP of whole entries (sizes known, no data descriptors): local headers, the data, the central directory.
+function zipOf(entries) {
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, "utf8");
+    const local = Buffer.alloc(30 + name.length);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(e.method, 8);
+    local.writeUInt16LE(0x21, 12); // 1980-01-01
+    local.writeUInt32LE(e.crc, 14);
+    local.writeUInt32LE(e.data.length, 18);
+    local.writeUInt32LE(e.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    name.copy(local, 30);
+    const c = Buffer.alloc(46 + name.length);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(0x0800, 8);
+    c.writeUInt16LE(e.method, 10);
+    c.writeUInt16LE(0x21, 14);
+    c.writeUInt32LE(e.crc, 16);
+    c.writeUInt32LE(e.data.length, 20);
+    c.writeUInt32LE(e.size, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    name.copy(c, 46);
+    parts.push(local, e.data);
+    central.push(c);
+    offset += local.length + e.data.length;
+  }
+  const dir = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dir, end]);
+}
+
+/** The entries of a ZIP (through its central directory) whose names pass `filter`, inflated. */
+function unzipEntries(buf, filter) {
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("not a ZIP file: no end of central directory");
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out = {};
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error("bad central directory");
+    const method = buf.readUInt16LE(p + 10);
+    const compressed = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.toString("utf8", p + 46, p + 46 + nameLen);
+    p += 46 + nameLen + extraLen + commentLen;
+    if (!filter(name)) continue;
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + compressed);
+    out[name] = method === 0 ? data : zlib.inflateRawSync(data);
+  }
+  return out;
+}
+
+function xlsxFloor(db, range) {
+  const { stmt, values } = exportStatement(db);
+  const letters = EXPORT_COLUMNS.map((_, i) => colLetter(i));
+  const cell = (ref, v) => {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number") return `<c r="${ref}"><v>${v}</v></c>`;
+    return `<c r="${ref}" t="inlineStr"><is><t>${xmlEscape(v)}</t></is></c>`;
+  };
+  const stored = Object.entries(XLSX_STATIC).map(([name, xml]) => {
+    const data = Buffer.from(xml, "utf8");
+    return { name, method: 0, data, size: data.length, crc: zlib.crc32(data) };
+  });
+  const t = timeRepeated(settings.floor_repeats, () => {
+    const chunks = [];
+    let crc = 0;
+    let size = 0;
+    const push = (text) => {
+      const b = Buffer.from(text, "utf8");
+      crc = zlib.crc32(b, crc);
+      size += b.length;
+      chunks.push(b);
+    };
+    push(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">${EXPORT_COLUMNS.map((c, i) => cell(`${letters[i]}1`, c)).join("")}</row>`);
+    let parts = [];
+    let n = 1;
+    for (const row of stmt.iterate(PROJECT_ID, range.start, range.end)) {
+      n++;
+      const cells = exportCells(values(row));
+      for (let i = 0; i < cells.length; i++) cells[i] = cell(`${letters[i]}${n}`, cells[i]);
+      parts.push(`<row r="${n}">${cells.join("")}</row>`);
+      if (n % 1000 === 0) {
+        push(parts.join(""));
+        parts = [];
+      }
+    }
+    push(`${parts.join("")}</sheetData></worksheet>`);
+    const sheet = zlib.deflateRawSync(Buffer.concat(chunks), { level: 6 });
+    const file = zipOf([...stored, { name: "xl/worksheets/sheet1.xml", method: 8, data: sheet, size, crc }]);
+    return { rows: n - 1, bytes: file.length, xml_bytes: size };
+  });
+  return { rows: t.last.rows, bytes: t.last.bytes, sheet_xml_bytes: t.last.xml_bytes, ms_median: t.ms_median, ms_min: t.ms_min, ms_samples: t.ms_samples };
+}
+
+/** The export's event ids in order, hashed: what the XLSX files are checked against. */
+function exportIdsDigest(db, range) {
+  const hash = createHash("sha256");
+  let rows = 0;
+  for (const row of db.prepare(`SELECT event_id FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 ORDER BY occurred_at, event_id`).iterate(PROJECT_ID, range.start, range.end)) {
+    hash.update(`${row.event_id}\n`);
+    rows++;
+  }
+  return { rows, sha256: hash.digest("hex") };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The routes' own SQL in node:sqlite: the statements the Worker sends to D1 (copied from the snapshot and checked
+// against it), without the Worker, the D1 binding or the JSON round trip. Not a floor: where a ratio comes from.
+
+const ROUTE_DAU_SQL = {
+  dau: "SELECT count(DISTINCT user_id) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL",
+  new_users: `SELECT count(*) AS n FROM (SELECT user_id, min(occurred_at) AS first FROM events
+          WHERE project_id = ?1 AND user_id IS NOT NULL AND occurred_at < ?3 GROUP BY user_id) WHERE first >= ?2`,
+  events_by_name: "SELECT event_name, count(*) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 GROUP BY event_name",
+};
+const ROUTE_COHORT_USERS_SQL = `SELECT user_id, min(occurred_at) AS cohort_at FROM events
+          WHERE project_id = ?1 AND user_id IS NOT NULL AND (?4 IS NULL OR event_name = ?4) GROUP BY user_id HAVING cohort_at BETWEEN ?2 AND ?3`;
+const ROUTE_COHORT_ACTIVITY_SQL = `WITH cohort AS (${ROUTE_COHORT_USERS_SQL})
+           SELECT DISTINCT e.user_id, (e.occurred_at / 900000) * 900000 AS active_at
+             FROM events AS e JOIN cohort AS c ON c.user_id = e.user_id
+            WHERE e.project_id = ?1 AND e.occurred_at >= c.cohort_at AND e.occurred_at < ?5`;
+const ROUTE_EXPORT_PAGE_SQL = (after) =>
+  `SELECT ${EXPORT_COLUMNS.join(", ")} FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3${after ? " AND occurred_at >= ?4 AND (occurred_at > ?4 OR event_id > ?5)" : ""} ORDER BY occurred_at, event_id LIMIT ?${after ? 6 : 4}`;
+
+function routeSqlMatches(appDir) {
+  const norm = (s) => s.replace(/\s+/g, " ").trim();
+  const read = (rel) => norm(fs.readFileSync(path.join(appDir, "src", rel), "utf8"));
+  const daily = read("reports/daily-metrics.ts");
+  // The cohort statements live in load-cohorts.ts (shared with the cohorts export), earlier in cohort-routes.ts.
+  const cohorts = ["reports/load-cohorts.ts", "reports/cohort-routes.ts"].filter((rel) => fs.existsSync(path.join(appDir, "src", rel))).map(read).join(" ");
+  const sources = fs.existsSync(path.join(appDir, "src/reports/exports/sources.ts")) ? read("reports/exports/sources.ts") : "";
+  return {
+    dau_queries: Object.values(ROUTE_DAU_SQL).every((s) => daily.includes(norm(s))),
+    // wau and mau are the dau query over 7 and 30 days: computeDailyMetrics runs distinctUsers three times.
+    distinct_users_three_times: (daily.match(/distinctUsers\(d1, projectId/g) ?? []).length === 3,
+    cohort_users: cohorts.includes(norm(ROUTE_COHORT_USERS_SQL)),
+    cohort_activity: cohorts.includes("SELECT DISTINCT e.user_id, (e.occurred_at / ${ACTIVITY_BUCKET_MS}) * ${ACTIVITY_BUCKET_MS} AS active_at") && /ACTIVITY_BUCKET_MS = 15 \* 60_000/.test(cohorts),
+    export_page: sources.includes("ORDER BY occurred_at, event_id LIMIT") && sources.includes("AND occurred_at >= ?${a} AND (occurred_at > ?${a} OR event_id > ?${a + 1})"),
+  };
+}
+
+function routeSqlReplay(db, { day, cohort, range, pageRows }) {
+  const out = {};
+  // Each statement twice, the faster kept: like the API's repeated calls, a warm page cache.
+  const time = (fn) => {
+    let best = Infinity;
+    let v;
+    for (let i = 0; i < 2; i++) {
+      const t0 = performance.now();
+      v = fn();
+      best = Math.min(best, performance.now() - t0);
+    }
+    return { ms: round(best, 1), v };
+  };
+  // DAU from raw events: computeDailyMetrics's five statements (dau, wau, mau, new_users, events by name).
+  const dauStmt = db.prepare(ROUTE_DAU_SQL.dau);
+  const parts = {
+    dau: time(() => dauStmt.get(PROJECT_ID, day.start, day.end)),
+    wau: time(() => dauStmt.get(PROJECT_ID, day.start - 6 * DAY_MS, day.end)),
+    mau: time(() => dauStmt.get(PROJECT_ID, day.start - 29 * DAY_MS, day.end)),
+    new_users: time(() => db.prepare(ROUTE_DAU_SQL.new_users).get(PROJECT_ID, day.start, day.end)),
+    events_by_name: time(() => db.prepare(ROUTE_DAU_SQL.events_by_name).all(PROJECT_ID, day.start, day.end)),
+  };
+  out.dau_raw = {
+    total_ms: round(Object.values(parts).reduce((s, p) => s + p.ms, 0), 1),
+    ms_by_statement: Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.ms])),
+    plans: { dau: planOf(db, ROUTE_DAU_SQL.dau, PROJECT_ID, 0, 0), new_users: planOf(db, ROUTE_DAU_SQL.new_users, PROJECT_ID, 0, 0) },
+  };
+  out.dau_rollup = (() => {
+    const t = time(() => db.prepare("SELECT date, dimensions, value FROM metrics WHERE project_id = ?1 AND metric_name = ?2 AND date >= ?3 AND date <= ?4").all(PROJECT_ID, "dau", day.date, day.date));
+    return { total_ms: t.ms, rows: t.v.length, note: "the metrics lookup; empty until the Worker's rollup has run, so timed on the empty table here" };
+  })();
+  // Cohorts: the batch's two statements, every row to JS.
+  const now = Date.now();
+  const cap = Math.min(now, cohort.end + (cohort.weeks + 2) * WEEK_MS);
+  const users = time(() => db.prepare(ROUTE_COHORT_USERS_SQL).all(PROJECT_ID, cohort.start, cohort.end, null));
+  const activity = time(() => db.prepare(ROUTE_COHORT_ACTIVITY_SQL).all(PROJECT_ID, cohort.start, cohort.end, null, cap));
+  out.cohorts = {
+    total_ms: round(users.ms + activity.ms, 1),
+    ms_by_statement: { users: users.ms, activity: activity.ms },
+    rows: { users: users.v.length, activity: activity.v.length },
+    plans: { activity: planOf(db, ROUTE_COHORT_ACTIVITY_SQL, PROJECT_ID, 0, 0, null, 0) },
+  };
+  // Exports: the count, then the keyset pages of pageRows rows each (the encoders are not run here).
+  const count = time(() => db.prepare("SELECT count(*) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3").get(PROJECT_ID, range.start, range.end));
+  const first = db.prepare(ROUTE_EXPORT_PAGE_SQL(false));
+  const next = db.prepare(ROUTE_EXPORT_PAGE_SQL(true));
+  const t0 = performance.now();
+  let pages = 0;
+  let rows = 0;
+  let after = null;
+  const pageMs = [];
+  for (;;) {
+    const tp = performance.now();
+    const page = after ? next.all(PROJECT_ID, range.start, range.end, after[0], after[1], pageRows) : first.all(PROJECT_ID, range.start, range.end, pageRows);
+    pageMs.push(performance.now() - tp);
+    pages++;
+    rows += page.length;
+    if (page.length < pageRows) break;
+    const last = page[page.length - 1];
+    after = [last.occurred_at, last.event_id];
+  }
+  const totalMs = count.ms + performance.now() - t0;
+  // A keyset page should cost the same wherever it starts; if the cursor is not the index range's lower bound,
+  // page k re-reads the k − 1 pages before it and the pages grow slower along the range.
+  const tenth = Math.max(1, Math.floor(pageMs.length / 10));
+  const meanOf = (xs) => round(xs.reduce((a, b) => a + b, 0) / xs.length, 2);
+  // The same pages with the cursor as the range's lower bound (`occurred_at >= cursor` in place of `>= start`).
+  const cursorBound = db.prepare(ROUTE_EXPORT_PAGE_SQL(true).replace("occurred_at >= ?2 AND", "occurred_at >= max(?2, ?4) AND"));
+  const t1 = performance.now();
+  let altRows = 0;
+  after = null;
+  for (;;) {
+    const page = after ? cursorBound.all(PROJECT_ID, range.start, range.end, after[0], after[1], pageRows) : first.all(PROJECT_ID, range.start, range.end, pageRows);
+    altRows += page.length;
+    if (page.length < pageRows) break;
+    const last = page[page.length - 1];
+    after = [last.occurred_at, last.event_id];
+  }
+  const altMs = performance.now() - t1;
+  out.export_pages = {
+    total_ms: round(totalMs, 1),
+    count_ms: count.ms,
+    page_rows: pageRows,
+    pages,
+    rows,
+    first_tenth_page_ms_mean: meanOf(pageMs.slice(0, tenth)),
+    last_tenth_page_ms_mean: meanOf(pageMs.slice(-tenth)),
+    plan: planOf(db, ROUTE_EXPORT_PAGE_SQL(true), PROJECT_ID, 0, 0, 0, "", 1),
+    with_cursor_as_lower_bound: { sql_change: "occurred_at >= ?2 → occurred_at >= max(?2, ?4)", ms: round(altMs, 1), rows: altRows, plan: planOf(db, cursorBound.sourceSQL, PROJECT_ID, 0, 0, 0, "", 1) },
+  };
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The Worker under test (as in bench/jobs.mjs)
+
+let devChild = null;
+
+function stopDev() {
+  if (!devChild || devChild.exitCode !== null || devChild.signalCode !== null) return Promise.resolve();
+  const child = devChild;
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    child.once("exit", done);
+    try {
+      process.kill(-child.pid, "SIGTERM"); // the whole group: npx, wrangler's node, workerd
+    } catch {
+      return resolve();
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      setTimeout(done, 500);
+    }, 5000).unref();
+  });
+}
+
+function killDevSync() {
+  if (devChild && devChild.exitCode === null && devChild.signalCode === null) {
+    try {
+      process.kill(-devChild.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+let tmpDir = null;
+process.on("exit", killDevSync);
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    killDevSync();
+    if (tmpDir && !keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
+
+function tail(file, lines = 40) {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+async function startDev(appDir, persistDir, logFile, secrets) {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const vars = {
+    ADMIN_TOKEN: secrets.adminToken,
+    JWT_SECRET: secrets.jwtSecret,
+    USER_ID_SALT: secrets.userIdSalt,
+    REPORT_RATE_LIMIT_PER_MINUTE: "100000",
+    ADMIN_RATE_LIMIT_PER_MINUTE: "100000",
+    EXPORT_DIRECT_MAX_ROWS: String(EXPORT_DIRECT_MAX_ROWS_LIFTED),
+  };
+  const args = [
+    "wrangler", "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(port),
+    "--inspector-ip", "127.0.0.1",
+    "--inspector-port", String(inspectorPort),
+    "--persist-to", persistDir,
+    "--show-interactive-dev-session=false",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const out = fs.openSync(logFile, "a");
+  devChild = spawn("npx", args, { cwd: appDir, env: wranglerEnv, detached: true, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (devChild.exitCode !== null || devChild.signalCode !== null) {
+      throw new Error(`wrangler dev exited (${devChild.exitCode ?? devChild.signalCode}) before it was ready:\n${tail(logFile)}`);
+    }
+    try {
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return base;
+    } catch {
+      // not listening yet
+    }
+    await sleep(500);
+  }
+  throw new Error(`GET /healthz did not answer 200 within 90 s:\n${tail(logFile)}`);
+}
+
+// CPU (Linux /proc), as in bench/decide.mjs
+let clkTck = 100;
+try {
+  clkTck = Number((await execFileP("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
+} catch {
+  // keep 100
+}
+
+function groupCpuSeconds(pgid) {
+  let ticks = 0;
+  const byProgram = {};
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[2]) !== pgid) continue;
+      const t = Number(f[11]) + Number(f[12]);
+      const program = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      ticks += t;
+      byProgram[program] = (byProgram[program] ?? 0) + t / clkTck;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return { total: ticks / clkTck, byProgram };
+}
+
+function machineBusySeconds() {
+  const [, ...v] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+  const n = v.map(Number);
+  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - n[3] - n[4]) / clkTck;
+}
+
+function cpuSnapshot() {
+  if (process.platform !== "linux" || !devChild) return null;
+  const u = process.cpuUsage();
+  const group = groupCpuSeconds(devChild.pid);
+  return { t: Date.now(), worker: group.total, workerByProgram: group.byProgram, bench: (u.user + u.system) / 1e6, machine: machineBusySeconds() };
+}
+
+function cpuCores(a, b) {
+  if (!a || !b || b.t - a.t < 50) return null;
+  const s = (b.t - a.t) / 1000;
+  const worker = (b.worker - a.worker) / s;
+  const bench = (b.bench - a.bench) / s;
+  const machine = (b.machine - a.machine) / s;
+  const byProgram = {};
+  for (const [k, v] of Object.entries(b.workerByProgram)) {
+    const used = (v - (a.workerByProgram[k] ?? 0)) / s;
+    if (used >= 0.005) byProgram[k] = round(used, 2);
+  }
+  return {
+    worker_stack: round(worker, 2),
+    worker_stack_by_program: byProgram,
+    bench_process: round(bench, 2),
+    other_processes: round(Math.max(0, machine - worker - bench), 2),
+    machine_busy: round(machine, 2),
+  };
+}
+
+function analyseLog(logFile, fromByte = 0) {
+  const counts = {};
+  const samples = [];
+  let runtimeErrorLines = 0;
+  let text = "";
+  try {
+    text = fs.readFileSync(logFile).subarray(fromByte).toString("utf8");
+  } catch {
+    return null;
+  }
+  for (const line of text.split("\n")) {
+    const start = line.indexOf("{\"level\"");
+    if (start >= 0) {
+      let entry;
+      try {
+        entry = JSON.parse(line.slice(start));
+      } catch {
+        continue;
+      }
+      if (entry.msg === "request") continue;
+      const msg = String(entry.msg).startsWith("[") ? String(entry.msg).split(" ").slice(0, 2).join(" ") : entry.msg;
+      const key = `${entry.level} ${msg}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+      if ((entry.level === "error" || entry.level === "warn") && samples.length < 10) samples.push(line.slice(start, start + 600));
+    } else if (/\b(Error|ERROR|Uncaught|✘)\b/.test(line) && !/workers\.cloudflare\.com|Request\.cf|getaddrinfo|GetAddrInfoReqWrap/.test(line)) {
+      runtimeErrorLines++;
+      if (samples.length < 10) samples.push(line.slice(0, 600));
+    }
+  }
+  return { log_lines: counts, runtime_error_lines: runtimeErrorLines, warn_error_samples: samples };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Timed calls
+
+/** One request, timed to the last byte of the body (headers: when fetch resolved). */
+async function call(base, method, pathname, token, body) {
+  const cpuBefore = cpuSnapshot();
+  const t0 = performance.now();
+  const res = await fetch(`${base}${pathname}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(settings.request_timeout_s * 1000),
+  });
+  const headersMs = performance.now() - t0;
+  const buf = Buffer.from(await res.arrayBuffer());
+  const ms = performance.now() - t0;
+  return {
+    status: res.status,
+    ms: round(ms, 1),
+    headers_ms: round(headersMs, 1),
+    bytes: buf.length,
+    x_cache: res.headers.get("x-cache"),
+    content_type: res.headers.get("content-type"),
+    cpu_cores_used: cpuCores(cpuBefore, cpuSnapshot()),
+    buf,
+    json() {
+      return JSON.parse(buf.toString("utf8"));
+    },
+  };
+}
+
+async function callOk(base, method, pathname, token, body) {
+  const r = await call(base, method, pathname, token, body);
+  if (r.status < 200 || r.status > 299) throw new Error(`${method} ${pathname} → ${r.status}: ${r.buf.toString("utf8").slice(0, 800)}`);
+  return r;
+}
+
+const strip = (r) => {
+  const { buf: _buf, json: _json, ...rest } = r;
+  return rest;
+};
+
+/** Is a route there? A 404 that says "No route" is the app's notFound; any other answer is the route's. */
+async function routeExists(base, method, pathname, token) {
+  const r = await call(base, method, pathname, token);
+  let body = null;
+  try {
+    body = r.json();
+  } catch {
+    // not JSON: the route answered with a file
+  }
+  const missing = r.status === 404 && body?.error?.code === "not_found" && /No route/.test(body?.error?.message ?? "");
+  return { exists: !missing, probe: `${method} ${pathname}`, status: r.status, body: body ?? `${r.bytes} bytes` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Checks on the exported files
+
+/** Records in RFC 4180 text (quotes respected), the header included. */
+function csvRecords(buf) {
+  let n = 0;
+  let quoted = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 0x22) quoted = !quoted;
+    else if (c === 0x0a && !quoted) n++;
+  }
+  return n;
+}
+
+function firstDifferentLine(buf, floorChunks) {
+  const api = buf.toString("utf8").split("\r\n");
+  const floor = floorChunks.join("").split("\r\n");
+  for (let i = 0; i < Math.max(api.length, floor.length); i++) {
+    if (api[i] !== floor[i]) return { line: i + 1, api: api[i]?.slice(0, 400) ?? null, floor: floor[i]?.slice(0, 400) ?? null };
+  }
+  return null;
+}
+
+function checkCsv(buf, floor) {
+  const records = csvRecords(buf);
+  const digest = sha256(buf);
+  const bytesEqual = digest === floor.sha256;
+  return {
+    rows: records - 1,
+    floor_rows: floor.rows,
+    rows_equal: records - 1 === floor.rows,
+    bytes: buf.length,
+    floor_bytes: floor.bytes,
+    bytes_equal: bytesEqual,
+    first_difference: bytesEqual ? null : firstDifferentLine(buf, floor.chunks),
+  };
+}
+
+/** Rows of an XLSX (every sheet), and their event ids (column A) in order, hashed like exportIdsDigest. */
+function checkXlsx(buf, ids) {
+  let files;
+  try {
+    files = unzipEntries(buf, (name) => /^xl\/worksheets\/sheet\d+\.xml$/.test(name));
+  } catch (err) {
+    return { readable: false, error: String(err), rows: null, floor_rows: ids.rows, rows_equal: false, order_equal: false };
+  }
+  const sheets = Object.keys(files).sort((a, b) => Number(/(\d+)\.xml$/.exec(a)[1]) - Number(/(\d+)\.xml$/.exec(b)[1]));
+  const hash = createHash("sha256");
+  let rows = 0;
+  const CELL_A = /<c r="A(\d+)" t="inlineStr"><is><t>([^<]*)<\/t>/g;
+  for (const name of sheets) {
+    const data = files[name];
+    const decoder = new TextDecoder();
+    let carry = "";
+    const STEP = 8 * 2 ** 20;
+    for (let off = 0; off < data.length; off += STEP) {
+      const text = carry + decoder.decode(data.subarray(off, Math.min(data.length, off + STEP)), { stream: off + STEP < data.length });
+      let lastEnd = 0;
+      CELL_A.lastIndex = 0;
+      for (let m; (m = CELL_A.exec(text)); ) {
+        if (m[1] === "1") continue; // a header row written without a style
+        hash.update(`${m[2]}\n`);
+        rows++;
+        lastEnd = CELL_A.lastIndex;
+      }
+      carry = text.slice(Math.max(lastEnd, text.length - 400));
+    }
+  }
+  const digest = hash.digest("hex");
+  return { readable: true, sheets: sheets.length, rows, floor_rows: ids.rows, rows_equal: rows === ids.rows, order_equal: digest === ids.sha256, bytes: buf.length };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The measurements
+
+async function timeExportDirect(base, token, format, range) {
+  const q = `/v1/reports/events?format=${format}&from=${range.from}&to=${range.to}&project=${PROJECT_ID}`;
+  say(`GET ${q}`);
+  const r = await callOk(base, "GET", q, token);
+  return { route: `GET ${q}`, ...strip(r), buf: r.buf };
+}
+
+async function timeExportJob(base, token, format, range) {
+  const body = { report_type: "events", format, from: range.from, to: range.to };
+  say(`POST /v1/exports?project=${PROJECT_ID} ${JSON.stringify(body)}`);
+  const cpuBefore = cpuSnapshot();
+  const t0 = performance.now();
+  const created = await callOk(base, "POST", `/v1/exports?project=${PROJECT_ID}`, token, body);
+  const { export_id: id } = created.json();
+  let view = null;
+  let polls = 0;
+  const progress = [];
+  let lastSay = Date.now();
+  for (;;) {
+    const r = await callOk(base, "GET", `/v1/exports/${encodeURIComponent(id)}?project=${PROJECT_ID}`, token);
+    polls++;
+    view = r.json();
+    if (progress.at(-1)?.rows !== view.rows) progress.push({ s: seconds(performance.now() - t0), status: view.status, rows: view.rows });
+    if (view.status === "done" || view.status === "failed" || view.status === "expired") break;
+    if (performance.now() - t0 > settings.request_timeout_s * 1000) throw new Error(`export ${id} not done after ${settings.request_timeout_s} s: ${JSON.stringify(view)}`);
+    if (Date.now() - lastSay > 15_000) {
+      say(`  ${seconds(performance.now() - t0)} s: ${view.status}, ${fmt(view.rows)} rows`);
+      lastSay = Date.now();
+    }
+    await sleep(200);
+  }
+  const builtMs = performance.now() - t0;
+  if (view.status !== "done") throw new Error(`export ${id} ended ${view.status}: ${view.error}`);
+  // The signed link is absolute (from the request URL); only its path and query are used, against 127.0.0.1.
+  const link = new URL(view.download_url);
+  const download = await callOk(base, "GET", `${link.pathname}${link.search}`);
+  const totalMs = performance.now() - t0;
+  const cpu = cpuCores(cpuBefore, cpuSnapshot());
+  let ledger = null;
+  try {
+    const { runs } = (await callOk(base, "GET", "/v1/admin/jobs/runs?job=build_export&limit=500", token)).json();
+    const mine = runs.filter((x) => x.params?.export_id === id).reverse();
+    ledger = {
+      invocations: mine.length,
+      failed: mine.filter((x) => x.status === "failed").length,
+      busy_s: seconds(mine.reduce((s, x) => s + (x.duration_ms ?? 0), 0)),
+      per_invocation: mine.map((x) => ({ trigger: x.trigger, status: x.status, duration_s: x.duration_ms === null ? null : seconds(x.duration_ms), rows_read: x.rows_read, message: x.message })),
+    };
+  } catch (err) {
+    ledger = { error: String(err.message ?? err) };
+  }
+  return {
+    route: `POST /v1/exports ${JSON.stringify(body)} → poll GET /v1/exports/:id → GET /v1/downloads/:id`,
+    ms: round(totalMs, 1),
+    build_ms: round(builtMs, 1),
+    download_ms: download.ms,
+    polls,
+    status: view.status,
+    rows_reported: view.rows,
+    file_size_bytes: view.file_size_bytes,
+    bytes: download.bytes,
+    content_type: download.content_type,
+    progress,
+    ledger,
+    cpu_cores_used: cpu,
+    buf: download.buf,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Report
+
+function printReport(r) {
+  const pad = (s, n) => String(s ?? "—").padStart(n);
+  console.log("");
+  console.log(`edgeloop reports benchmark — ${r.started_at}`);
+  console.log(
+    `  source ${r.source.ref ?? "working tree"} @ ${(r.source.commit ?? "?").slice(0, 12)}${r.source.dirty_files.length ? " (dirty)" : ""}, ` +
+      `${r.machine.cpus} CPUs, load average ${r.machine.loadavg_at_start.join(" ")} at start`,
+  );
+  const d = r.data;
+  console.log(`  data: ${fmt(d.users)} users, ${fmt(d.events)} events over ${d.days} days before as_of ${r.as_of}; seeded in ${d.seconds} s (${fmt(d.rows_per_s)} rows/s inserted), file ${d.file_mb} MB`);
+  console.log("");
+  const row = (label, a, f, ratio, check) => console.log(`  ${label.padEnd(46)}${pad(a, 12)}${pad(f, 12)}${pad(ratio, 10)}  ${check ?? ""}`);
+  row("", "API (ms)", "floor (ms)", "API/floor", "answer vs floor");
+  for (const m of r.measurements) row(m.label, m.api_ms, m.floor_ms, m.ratio, m.check);
+  console.log("");
+  const rs = r.route_sql_in_node_sqlite;
+  if (rs) {
+    console.log(`  the routes' own SQL in node:sqlite (no Worker): DAU raw ${rs.dau_raw.total_ms} ms (${Object.entries(rs.dau_raw.ms_by_statement).map(([k, v]) => `${k} ${v}`).join(", ")}); ` +
+      `cohorts ${rs.cohorts.total_ms} ms (users ${rs.cohorts.ms_by_statement.users}, activity ${rs.cohorts.ms_by_statement.activity}; ${fmt(rs.cohorts.rows.activity)} activity rows); ` +
+      `export pages ${rs.export_pages.total_ms} ms (${rs.export_pages.pages} pages of ${rs.export_pages.page_rows}: first tenth ${rs.export_pages.first_tenth_page_ms_mean} ms a page, last tenth ${rs.export_pages.last_tenth_page_ms_mean} ms; ` +
+      `${rs.export_pages.with_cursor_as_lower_bound.ms} ms with the cursor as the index's lower bound)`);
+  }
+  for (const note of r.notes) console.log(`  note: ${note}`);
+  const logs = r.worker_log;
+  const problems = Object.entries(logs?.log_lines ?? {}).filter(([k]) => k.startsWith("warn") || k.startsWith("error"));
+  console.log(`  Worker warnings/errors: ${problems.map(([k, v]) => `${k} ×${v}`).join(", ") || "none"}; runtime error lines: ${logs?.runtime_error_lines ?? 0}`);
+  if (r.mismatches.length) {
+    console.log("");
+    for (const m of r.mismatches) console.log(`  MISMATCH ${m}`);
+  }
+  console.log("");
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 22 || (major === 22 && minor < 5)) {
+    console.error(`[bench] Node ${process.versions.node}: this needs Node ≥ 22.5 (wrangler 4 and node:sqlite). Run it as \`npm run bench:reports\`.`);
+    process.exit(1);
+  }
+  await loadSqlite();
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg().map((x) => round(x, 2));
+  if (loadAtStart[0] > os.cpus().length / 2) {
+    say(`warning: the machine is busy (load average ${loadAtStart.join(" ")} on ${os.cpus().length} CPUs); figures will be higher and noisier`);
+  }
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "edgeloop-bench-reports-"));
+  tmpDir = tmp;
+  const appDir = path.join(tmp, "app");
+  const persistDir = path.join(tmp, "state");
+  const logFile = path.join(tmp, "wrangler-dev.log");
+  const asOf = Date.parse(settings.as_of);
+  // What is asked: the last day before as_of; the 12 ISO weeks before as_of's week; the 30 days before as_of.
+  const dauDate = isoDate(asOf - DAY_MS);
+  const day = { date: dauDate, start: asOf - DAY_MS, end: asOf };
+  const cohortStartMs = mondayUtc(asOf) - settings.cohort_weeks * WEEK_MS;
+  const cohortEndMs = mondayUtc(asOf) - DAY_MS;
+  const cohortBody = { start_date: isoDate(cohortStartMs), end_date: isoDate(cohortEndMs), cohort_type: "first_seen", weeks: settings.cohort_weeks };
+  const cohortQ = { start: cohortStartMs, end: cohortEndMs + DAY_MS - 1, weeks: settings.cohort_weeks };
+  const exportRange = { from: isoDate(asOf - settings.export_days * DAY_MS), to: dauDate, start: asOf - settings.export_days * DAY_MS, end: asOf };
+  if (cohortStartMs < asOf - settings.days * DAY_MS) say(`note: the cohort range starts before the seeded window (BENCH_DAYS=${settings.days})`);
+
+  const mismatches = [];
+  const notes = [];
+  try {
+    const [commit, dirty] = await Promise.all([git("rev-parse", settings.source_ref ?? "HEAD"), git("status", "--porcelain", "--", ...WORKER_FILES)]);
+    const source = {
+      ref: settings.source_ref,
+      commit,
+      dirty_files: settings.source_ref ? [] : (dirty ?? "").split("\n").filter(Boolean),
+      snapshot_sha256_16: await snapshotSources(appDir),
+    };
+    say(`temp dir ${tmp}; source ${source.ref ?? "working tree"} @ ${commit?.slice(0, 12)}${source.dirty_files.length ? ` (${source.dirty_files.length} uncommitted changes)` : ""}`);
+    const appTs = fs.readFileSync(path.join(appDir, "src/app.ts"), "utf8");
+    const exportsRegisteredInAppTs = /exports-routes/.test(appTs);
+    const { DEFAULT_EVENT_NAMES } = await tsImport(pathToFileURL(path.join(appDir, "src/projects/default-event-names.ts")).href, import.meta.url);
+    const sqlMatches = routeSqlMatches(appDir);
+    if (Object.values(sqlMatches).includes(false)) say(`note: the routes' SQL copied here no longer matches the snapshot's: ${JSON.stringify(sqlMatches)}`);
+
+    say("applying D1 migrations to a fresh persist dir");
+    await wrangler(appDir, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+    const file = d1File(persistDir);
+    say(`seeding ${fmt(settings.users)} users and ${fmt(settings.events)} events over ${settings.days} days before ${settings.as_of} into ${path.relative(tmp, file)}`);
+    const data = seed(file, asOf, DEFAULT_EVENT_NAMES);
+    say(`seeded in ${data.seconds} s (generate ${data.generate_s} s, insert ${data.insert_s} s: ${fmt(data.rows_per_s)} rows/s); file ${data.file_mb} MB; ${fmt(data.active_user_days)} active user-days, ${data.events_per_active_day} events each`);
+
+    say(`floors in node:sqlite (median of ${settings.floor_repeats})`);
+    const db = new DatabaseSync(file, { readOnly: true });
+    const floors = {};
+    floors.dau = dauFloor(db, day);
+    say(`floor DAU ${dauDate}: ${fmt(floors.dau.dau)} users in ${floors.dau.ms_median} ms`);
+    floors.cohorts = cohortFloor(db, cohortQ);
+    say(`floor cohorts: ${floors.cohorts.report.cohorts.length} cohorts, ${fmt(floors.cohorts.report.total_users_analyzed)} users in ${floors.cohorts.ms_median} ms`);
+    floors.export_select = exportSelectOnly(db, exportRange);
+    floors.csv = settings.export_formats.includes("csv") ? csvFloor(db, exportRange) : null;
+    floors.xlsx = settings.export_formats.includes("xlsx") ? xlsxFloor(db, exportRange) : null;
+    const ids = exportIdsDigest(db, exportRange);
+    say(`floor export ${exportRange.from} … ${exportRange.to}: ${fmt(floors.export_select.rows)} rows; SELECT ${floors.export_select.ms_median} ms` +
+      `${floors.csv ? `, + CSV ${floors.csv.ms_median} ms (${round(floors.csv.bytes / 2 ** 20, 1)} MB)` : ""}${floors.xlsx ? `, + XLSX ${floors.xlsx.ms_median} ms (${round(floors.xlsx.bytes / 2 ** 20, 1)} MB)` : ""}`);
+    const plans = {
+      dau: floors.dau.plan,
+      cohorts: floors.cohorts.plan,
+      export: planOf(db, EXPORT_FLOOR_SQL, PROJECT_ID, exportRange.start, exportRange.end),
+    };
+    const routeSql = routeSqlReplay(db, { day, cohort: cohortQ, range: exportRange, pageRows: 500 });
+    routeSql.sql_matches_snapshot = sqlMatches;
+    db.close();
+
+    const secrets = { adminToken: randomBytes(16).toString("hex"), jwtSecret: randomBytes(16).toString("hex"), userIdSalt: randomBytes(16).toString("hex") };
+    say("starting wrangler dev");
+    const devStart = Date.now();
+    const base = await startDev(appDir, persistDir, logFile, secrets);
+    say(`ready on ${base} after ${((Date.now() - devStart) / 1000).toFixed(1)} s`);
+    const token = secrets.adminToken;
+    const logOffset = fs.statSync(logFile).size;
+    // Warm the isolate, the auth path and the rate limiter without touching events.
+    await callOk(base, "GET", `/v1/admin/projects/${PROJECT_ID}`, token);
+    const cpuApiStart = cpuSnapshot();
+
+    const api = {};
+    const measurements = [];
+    const measure = (label, apiMs, floorMs, check, extra = {}) => measurements.push({ label, api_ms: apiMs, floor_ms: floorMs, ratio: apiMs && floorMs ? round(apiMs / floorMs, 1) : null, check, ...extra });
+
+    // DAU, from raw events, then from the rollup.
+    const dauPath = `/v1/reports/dau?date=${dauDate}&project=${PROJECT_ID}`;
+    say(`GET ${dauPath} ×${settings.api_repeats} (no rollup yet)`);
+    const raw = [];
+    for (let i = 0; i < settings.api_repeats; i++) raw.push(await callOk(base, "GET", dauPath, token));
+    const rawBody = raw.map((x) => x.json());
+    say(`POST /v1/admin/jobs/rollup_daily_metrics {"params":{"project":"${PROJECT_ID}","date":"${dauDate}","days":1}}`);
+    const rollup = await callOk(base, "POST", "/v1/admin/jobs/rollup_daily_metrics", token, { params: { project: PROJECT_ID, date: dauDate, days: 1 } });
+    say(`GET ${dauPath} ×${settings.api_repeats} (after the rollup)`);
+    const rolled = [];
+    for (let i = 0; i < settings.api_repeats; i++) rolled.push(await callOk(base, "GET", dauPath, token));
+    const rolledBody = rolled.map((x) => x.json());
+    api.dau = {
+      route: `GET ${dauPath}`,
+      raw: { calls: raw.map(strip), bodies: rawBody, first_ms: raw[0].ms, median_ms: round(median(raw.map((x) => x.ms)), 1) },
+      rollup_job: { ...strip(rollup), response: rollup.json() },
+      rollup: { calls: rolled.map(strip), bodies: rolledBody, first_ms: rolled[0].ms, median_ms: round(median(rolled.map((x) => x.ms)), 1) },
+    };
+    const dauCheck = (bodies, source) => {
+      const bad = bodies.filter((b) => b.dau !== floors.dau.dau || b.source !== source);
+      if (bad.length) mismatches.push(`DAU (${source}): API said ${JSON.stringify(bad.map((b) => ({ dau: b.dau, source: b.source })))}, floor ${floors.dau.dau}`);
+      return bad.length ? `✗ ${bodies[0].dau} (${bodies[0].source}) vs ${floors.dau.dau}` : `✓ ${fmt(floors.dau.dau)} (source ${source})`;
+    };
+    const rawCheck = dauCheck(rawBody, "raw");
+    measure("DAU, raw events: first call", api.dau.raw.first_ms, floors.dau.ms_median, rawCheck);
+    measure(`DAU, raw events: median of ${settings.api_repeats}`, api.dau.raw.median_ms, floors.dau.ms_median, "");
+    measure("  rollup_daily_metrics job (1 day)", rollup.ms, null, `${rollup.json().status}: ${rollup.json().message}`);
+    const rolledCheck = dauCheck(rolledBody, "rollup");
+    measure("DAU, after the rollup: first call", api.dau.rollup.first_ms, floors.dau.ms_median, rolledCheck);
+    measure(`DAU, after the rollup: median of ${settings.api_repeats}`, api.dau.rollup.median_ms, floors.dau.ms_median, "");
+
+    // Cohorts: cold (computed, stored in the Cache API), then warm.
+    const cohortPath = `/v1/reports/cohorts?project=${PROJECT_ID}`;
+    say(`POST ${cohortPath} ${JSON.stringify(cohortBody)} (cold, then warm)`);
+    const cold = await callOk(base, "POST", cohortPath, token, cohortBody);
+    const warm = [];
+    for (let i = 0; i < Math.max(1, settings.api_repeats - 1); i++) warm.push(await callOk(base, "POST", cohortPath, token, cohortBody));
+    const coldBody = cold.json();
+    api.cohorts = { route: `POST ${cohortPath}`, body: cohortBody, cold: strip(cold), warm: warm.map(strip), response: coldBody, warm_same_body: warm.every((w) => w.buf.equals(cold.buf)) };
+    const floorReport = floors.cohorts.report;
+    const sizes = (rep) => rep.cohorts.map((c) => [c.cohort_start, c.cohort_size]);
+    const sizesEqual = JSON.stringify(sizes(coldBody)) === JSON.stringify(sizes(floorReport));
+    const { cohort_type: _t, start_date: _s, end_date: _e, ...apiReport } = coldBody;
+    const matrixEqual = JSON.stringify(apiReport) === JSON.stringify(floorReport);
+    const nowCrossed = mondayUtc(floors.cohorts.now) !== mondayUtc(Date.now());
+    if (!sizesEqual) mismatches.push(`cohort sizes: API ${JSON.stringify(sizes(coldBody))}, floor ${JSON.stringify(sizes(floorReport))}`);
+    if (!matrixEqual) {
+      const diffs = [];
+      for (let i = 0; i < Math.max(coldBody.cohorts.length, floorReport.cohorts.length); i++) {
+        if (JSON.stringify(coldBody.cohorts[i]) !== JSON.stringify(floorReport.cohorts[i])) diffs.push({ api: coldBody.cohorts[i] ?? null, floor: floorReport.cohorts[i] ?? null });
+      }
+      for (const k of ["overall_retention_rate", "retention_eligible_users", "total_users_analyzed", "time_zone", "weeks"]) {
+        if (apiReport[k] !== floorReport[k]) diffs.push({ field: k, api: apiReport[k], floor: floorReport[k] });
+      }
+      api.cohorts.differences_from_floor = diffs.slice(0, 20);
+      mismatches.push(`cohort matrix differs from the floor's in ${diffs.length} places${nowCrossed ? " (a week ended between the floor and the API call)" : ""}: ${JSON.stringify(diffs.slice(0, 3))}`);
+    }
+    if (warm[0].x_cache !== "HIT") notes.push(`the second cohorts call said X-Cache: ${warm[0].x_cache} (expected HIT)`);
+    if (!api.cohorts.warm_same_body) mismatches.push("cohorts: a warm (cached) answer differs from the cold one");
+    const cohortCheck = `${sizesEqual ? "✓" : "✗"} sizes (${coldBody.cohorts.length} cohorts, ${fmt(coldBody.total_users_analyzed)} users); matrix ${matrixEqual ? "✓" : "✗"}`;
+    measure(`cohorts, ${settings.cohort_weeks} weeks: cold (X-Cache ${cold.x_cache})`, cold.ms, floors.cohorts.ms_median, cohortCheck);
+    measure(`cohorts, ${settings.cohort_weeks} weeks: warm (X-Cache ${warm[0].x_cache})`, warm[0].ms, floors.cohorts.ms_median, "");
+
+    // Exports: whichever routes the snapshot registers.
+    const probeDay = isoDate(asOf + 7 * DAY_MS); // no events: a cheap answer when the route is there
+    const probes = {
+      direct: await routeExists(base, "GET", `/v1/reports/events?format=csv&from=${probeDay}&to=${probeDay}&project=${PROJECT_ID}`, token),
+      job: await routeExists(base, "GET", `/v1/exports/bench-probe-no-such-export?project=${PROJECT_ID}`, token),
+    };
+    api.exports = { registered_in_app_ts: exportsRegisteredInAppTs, probes, runs: [] };
+    say(`export routes: direct ${probes.direct.exists ? "present" : "absent"}, job ${probes.job.exists ? "present" : "absent"} (src/app.ts ${exportsRegisteredInAppTs ? "imports" : "does not import"} exports-routes)`);
+    const exportRows = floors.export_select.rows;
+    if (!probes.direct.exists && !probes.job.exists) {
+      notes.push(`exports are not available in this snapshot: GET /v1/reports/events and /v1/exports answer 404 No route (src/app.ts ${exportsRegisteredInAppTs ? "imports" : "does not register"} src/reports/exports-routes.ts); floors measured only`);
+    }
+    for (const format of settings.export_formats) {
+      const floor = format === "csv" ? floors.csv : floors.xlsx;
+      for (const kind of settings.exports) {
+        const label = `${settings.export_days}-day ${format.toUpperCase()} export, ${kind === "direct" ? "direct GET" : "POST /v1/exports job"}`;
+        if (!probes[kind].exists) {
+          measure(label, null, floor.ms_median, "route not available");
+          continue;
+        }
+        let run;
+        try {
+          run = kind === "direct" ? await timeExportDirect(base, token, format, exportRange) : await timeExportJob(base, token, format, exportRange);
+        } catch (err) {
+          mismatches.push(`${label}: failed: ${String(err.message ?? err).slice(0, 500)}`);
+          measure(label, null, floor.ms_median, "✗ failed");
+          continue;
+        }
+        const check = format === "csv" ? checkCsv(run.buf, floors.csv) : checkXlsx(run.buf, ids);
+        delete run.buf;
+        api.exports.runs.push({ format, kind, ...run, check });
+        let checkText;
+        if (format === "csv") {
+          checkText = `${check.rows_equal ? "✓" : "✗"} ${fmt(check.rows)} rows; bytes ${check.bytes_equal ? "identical" : "differ"}`;
+          if (!check.rows_equal) mismatches.push(`${label}: ${check.rows} rows, floor ${check.floor_rows}`);
+          if (!check.bytes_equal) mismatches.push(`${label}: bytes differ from the floor's CSV (${check.bytes} vs ${check.floor_bytes}); first different line ${JSON.stringify(check.first_difference)}`);
+        } else {
+          checkText = `${check.rows_equal ? "✓" : "✗"} ${fmt(check.rows)} rows; order ${check.order_equal ? "✓" : "✗"}`;
+          if (!check.rows_equal || !check.order_equal) mismatches.push(`${label}: ${check.rows} rows (floor ${check.floor_rows}), event order ${check.order_equal ? "equal" : "different"}${check.error ? `; ${check.error}` : ""}`);
+        }
+        measure(label, run.ms, floor.ms_median, checkText, kind === "job" ? { build_ms: run.build_ms, download_ms: run.download_ms, invocations: run.ledger?.invocations } : { headers_ms: run.headers_ms });
+        say(`${label}: ${seconds(run.ms)} s, ${round(run.bytes / 2 ** 20, 1)} MB; ${checkText}`);
+      }
+    }
+    if (exportRows > 100_000 && settings.exports.includes("direct")) {
+      notes.push(`the direct export streamed ${fmt(exportRows)} rows with EXPORT_DIRECT_MAX_ROWS lifted; at the default (100,000) this range answers 413 and must go through POST /v1/exports`);
+    }
+    notes.push("floors ran first on the same file, so the OS page cache was warm for the Worker too; node:sqlite's SQLite is not workerd's build");
+
+    const cpuApi = cpuCores(cpuApiStart, cpuSnapshot());
+    if (cpuApi && cpuApi.other_processes >= 0.25) notes.push(`other processes used ${cpuApi.other_processes} CPU cores on average while the API was timed: the machine was shared, the API figures are inflated`);
+    const workerLog = analyseLog(logFile, logOffset);
+    await stopDev();
+
+    const report = {
+      benchmark: "reports",
+      started_at: startedAt.toISOString(),
+      finished_at: new Date().toISOString(),
+      command: "npm run bench:reports",
+      settings,
+      as_of: settings.as_of,
+      asked: {
+        dau_date: dauDate,
+        cohorts: cohortBody,
+        export: { from: exportRange.from, to: exportRange.to, rows: exportRows },
+        auth: "ADMIN_TOKEN as Bearer (operator) with ?project=bench",
+        vars: { REPORT_RATE_LIMIT_PER_MINUTE: 100000, ADMIN_RATE_LIMIT_PER_MINUTE: 100000, EXPORT_DIRECT_MAX_ROWS: EXPORT_DIRECT_MAX_ROWS_LIFTED },
+      },
+      source,
+      machine: {
+        cpus: os.cpus().length,
+        cpu_model: os.cpus()[0]?.model ?? null,
+        memory_gb: round(os.totalmem() / 2 ** 30, 1),
+        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+        node: process.version,
+        node_sqlite_version: (() => {
+          const m = new DatabaseSync(":memory:");
+          const v = m.prepare("SELECT sqlite_version() AS v").get().v;
+          m.close();
+          return v;
+        })(),
+        loadavg_at_start: loadAtStart,
+        loadavg_at_end: os.loadavg().map((x) => round(x, 2)),
+      },
+      tools: {
+        wrangler: JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/wrangler/package.json"), "utf8")).version,
+        zlib: process.versions.zlib,
+      },
+      data,
+      measurements,
+      floors: {
+        dau: floors.dau,
+        cohorts: { ...floors.cohorts, report: undefined, cohorts: floors.cohorts.report.cohorts.length },
+        export_select: { sql: EXPORT_FLOOR_SQL, ...floors.export_select },
+        csv: floors.csv && { method: "the SELECT, every row to an RFC 4180 record (CRLF, quoted, formula-neutralised) in Node, as ~1,000-row strings", rows: floors.csv.rows, bytes: floors.csv.bytes, sha256: floors.csv.sha256, ms_median: floors.csv.ms_median, ms_min: floors.csv.ms_min, ms_samples: floors.csv.ms_samples },
+        xlsx: floors.xlsx && { method: "the SELECT, every row to inline-string sheet XML, deflated (level 6, node:zlib, one stream) into a ZIP with the four static parts stored", ...floors.xlsx },
+        export_event_ids: ids,
+        plans,
+      },
+      api,
+      cpu_cores_used_while_timing_the_api: cpuApi,
+      route_sql_in_node_sqlite: routeSql,
+      checks: { mismatches: mismatches.length, details: mismatches },
+      mismatches,
+      notes,
+      worker_log: workerLog,
+    };
+    printReport(report);
+    await fsp.mkdir(RESULTS_DIR, { recursive: true });
+    const out = path.join(RESULTS_DIR, `reports-${report.started_at.replace(/[:.]/g, "-")}.json`);
+    const { mismatches: _m, ...json } = report;
+    await fsp.writeFile(out, `${JSON.stringify(json, null, 2)}\n`);
+    say(`wrote ${path.relative(ROOT, out)}`);
+    if (mismatches.length) {
+      say(`MISMATCHES: ${mismatches.length}`);
+      process.exitCode = 2;
+    }
+  } catch (err) {
+    console.error(`[bench] failed: ${err.stack ?? err}`);
+    if (fs.existsSync(logFile)) console.error(`[bench] last lines of wrangler dev:\n${tail(logFile, 30)}`);
+    process.exitCode = 1;
+  } finally {
+    await stopDev();
+    if (keepTmp || process.exitCode) say(`kept ${tmp} (wrangler-dev.log, D1 state)`);
+    else await fsp.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
