@@ -851,17 +851,23 @@ function routeSqlMatches(appDir) {
   // The cohort statements live in load-cohorts.ts (shared with the cohorts export), earlier in cohort-routes.ts.
   const cohorts = ["reports/load-cohorts.ts", "reports/cohort-routes.ts"].filter((rel) => fs.existsSync(path.join(appDir, "src", rel))).map(read).join(" ");
   const sources = fs.existsSync(path.join(appDir, "src/reports/exports/sources.ts")) ? read("reports/exports/sources.ts") : "";
+  // What dauOf runs on a day with no rollup: computeDailyMetrics (all five metrics, the first version) or only
+  // distinctUsers (since 0036fe9). The replay times whichever the snapshot does.
+  const activity = fs.existsSync(path.join(appDir, "src/reports/activity.ts")) ? read("reports/activity.ts") : "";
+  const dauOf = activity.slice(activity.indexOf("export async function dauOf"), activity.indexOf("export function periodStart"));
+  const dauRaw = /computeDailyMetrics\(/.test(dauOf) ? "computeDailyMetrics" : /distinctUsers\(/.test(dauOf) ? "distinctUsers" : "unknown";
   return {
+    dau_raw_runs: dauRaw,
     dau_queries: Object.values(ROUTE_DAU_SQL).every((s) => daily.includes(norm(s))),
     // wau and mau are the dau query over 7 and 30 days: computeDailyMetrics runs distinctUsers three times.
-    distinct_users_three_times: (daily.match(/distinctUsers\(d1, projectId/g) ?? []).length === 3,
+    distinct_users_three_times: dauRaw !== "computeDailyMetrics" || (daily.match(/distinctUsers\(d1, projectId/g) ?? []).length === 3,
     cohort_users: cohorts.includes(norm(ROUTE_COHORT_USERS_SQL)),
     cohort_activity: cohorts.includes("SELECT DISTINCT e.user_id, (e.occurred_at / ${ACTIVITY_BUCKET_MS}) * ${ACTIVITY_BUCKET_MS} AS active_at") && /ACTIVITY_BUCKET_MS = 15 \* 60_000/.test(cohorts),
     export_page: sources.includes("ORDER BY occurred_at, event_id LIMIT") && sources.includes("AND occurred_at >= ?${a} AND (occurred_at > ?${a} OR event_id > ?${a + 1})"),
   };
 }
 
-function routeSqlReplay(db, { day, cohort, range, pageRows }) {
+function routeSqlReplay(db, { day, cohort, range, pageRows, dauRaw }) {
   const out = {};
   // Each statement twice, the faster kept: like the API's repeated calls, a warm page cache.
   const time = (fn) => {
@@ -874,16 +880,18 @@ function routeSqlReplay(db, { day, cohort, range, pageRows }) {
     }
     return { ms: round(best, 1), v };
   };
-  // DAU from raw events: computeDailyMetrics's five statements (dau, wau, mau, new_users, events by name).
+  // DAU from raw events: distinctUsers over the day, or computeDailyMetrics's five statements (dau, wau, mau,
+  // new_users, events by name), as the snapshot's dauOf does.
   const dauStmt = db.prepare(ROUTE_DAU_SQL.dau);
-  const parts = {
-    dau: time(() => dauStmt.get(PROJECT_ID, day.start, day.end)),
-    wau: time(() => dauStmt.get(PROJECT_ID, day.start - 6 * DAY_MS, day.end)),
-    mau: time(() => dauStmt.get(PROJECT_ID, day.start - 29 * DAY_MS, day.end)),
-    new_users: time(() => db.prepare(ROUTE_DAU_SQL.new_users).get(PROJECT_ID, day.start, day.end)),
-    events_by_name: time(() => db.prepare(ROUTE_DAU_SQL.events_by_name).all(PROJECT_ID, day.start, day.end)),
-  };
+  const parts = { dau: time(() => dauStmt.get(PROJECT_ID, day.start, day.end)) };
+  if (dauRaw === "computeDailyMetrics") {
+    parts.wau = time(() => dauStmt.get(PROJECT_ID, day.start - 6 * DAY_MS, day.end));
+    parts.mau = time(() => dauStmt.get(PROJECT_ID, day.start - 29 * DAY_MS, day.end));
+    parts.new_users = time(() => db.prepare(ROUTE_DAU_SQL.new_users).get(PROJECT_ID, day.start, day.end));
+    parts.events_by_name = time(() => db.prepare(ROUTE_DAU_SQL.events_by_name).all(PROJECT_ID, day.start, day.end));
+  }
   out.dau_raw = {
+    route_runs: dauRaw,
     total_ms: round(Object.values(parts).reduce((s, p) => s + p.ms, 0), 1),
     ms_by_statement: Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.ms])),
     plans: { dau: planOf(db, ROUTE_DAU_SQL.dau, PROJECT_ID, 0, 0), new_users: planOf(db, ROUTE_DAU_SQL.new_users, PROJECT_ID, 0, 0) },
@@ -1363,7 +1371,7 @@ function printReport(r) {
   console.log("");
   const rs = r.route_sql_in_node_sqlite;
   if (rs) {
-    console.log(`  the routes' own SQL in node:sqlite (no Worker): DAU raw ${rs.dau_raw.total_ms} ms (${Object.entries(rs.dau_raw.ms_by_statement).map(([k, v]) => `${k} ${v}`).join(", ")}); ` +
+    console.log(`  the routes' own SQL in node:sqlite (no Worker): DAU raw (${rs.dau_raw.route_runs}) ${rs.dau_raw.total_ms} ms (${Object.entries(rs.dau_raw.ms_by_statement).map(([k, v]) => `${k} ${v}`).join(", ")}); ` +
       `cohorts ${rs.cohorts.total_ms} ms (users ${rs.cohorts.ms_by_statement.users}, activity ${rs.cohorts.ms_by_statement.activity}; ${fmt(rs.cohorts.rows.activity)} activity rows); ` +
       `export pages ${rs.export_pages.total_ms} ms (${rs.export_pages.pages} pages of ${rs.export_pages.page_rows}: first tenth ${rs.export_pages.first_tenth_page_ms_mean} ms a page, last tenth ${rs.export_pages.last_tenth_page_ms_mean} ms; ` +
       `${rs.export_pages.with_cursor_as_lower_bound.ms} ms with the cursor as the index's lower bound)`);
@@ -1424,7 +1432,7 @@ async function main() {
     const exportsRegisteredInAppTs = /exports-routes/.test(appTs);
     const { DEFAULT_EVENT_NAMES } = await tsImport(pathToFileURL(path.join(appDir, "src/projects/default-event-names.ts")).href, import.meta.url);
     const sqlMatches = routeSqlMatches(appDir);
-    if (Object.values(sqlMatches).includes(false)) say(`note: the routes' SQL copied here no longer matches the snapshot's: ${JSON.stringify(sqlMatches)}`);
+    if (Object.values(sqlMatches).includes(false) || sqlMatches.dau_raw_runs === "unknown") say(`note: the routes' SQL copied here no longer matches the snapshot's: ${JSON.stringify(sqlMatches)}`);
 
     say("applying D1 migrations to a fresh persist dir");
     await wrangler(appDir, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
@@ -1451,7 +1459,7 @@ async function main() {
       cohorts: floors.cohorts.plan,
       export: planOf(db, EXPORT_FLOOR_SQL, PROJECT_ID, exportRange.start, exportRange.end),
     };
-    const routeSql = routeSqlReplay(db, { day, cohort: cohortQ, range: exportRange, pageRows: 500 });
+    const routeSql = routeSqlReplay(db, { day, cohort: cohortQ, range: exportRange, pageRows: 500, dauRaw: sqlMatches.dau_raw_runs });
     routeSql.sql_matches_snapshot = sqlMatches;
     db.close();
 
