@@ -9,8 +9,12 @@ export function canonicalDimensions(d: Record<string, string>): string {
 }
 
 export async function distinctUsers(d1: D1Database, projectId: string, start: number, end: number): Promise<number> {
+  // INDEXED BY: without statistics SQLite walks the project's whole (project, user, time) index for count(DISTINCT);
+  // the day's time range is the narrow one (bench:reports: ~92 ms against ~7 ms on 1M events).
   const row = await d1
-    .prepare("SELECT count(DISTINCT user_id) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL")
+    .prepare(
+      "SELECT count(DISTINCT user_id) AS n FROM events INDEXED BY events_project_occurred WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL",
+    )
     .bind(projectId, start, end)
     .first<{ n: number }>();
   return row?.n ?? 0;

@@ -89,9 +89,12 @@ const events: ExportSource = {
     const binds: unknown[] = eventsBinds(q);
     let keyset = "";
     if (after) {
+      // The range's lower bound moves up to the cursor: with two lower bounds SQLite seeks the index by the first
+      // (the range start), so every page would re-read the pages before it (bench:reports: 11.4 s against 1.4 s).
+      binds[1] = Math.max(q.start, Number(after[0]));
       binds.push(after[0], after[1]);
       const a = binds.length - 1;
-      keyset = ` AND occurred_at >= ?${a} AND (occurred_at > ?${a} OR event_id > ?${a + 1})`;
+      keyset = ` AND (occurred_at > ?${a} OR event_id > ?${a + 1})`;
     }
     binds.push(limit);
     const { results } = await db
