@@ -14,20 +14,19 @@
 // BENCH_REF (benchmark a git ref instead of the working tree), BENCH_KEEP_TMP=1 (keep the temp dir and its logs).
 import autocannon from "autocannon";
 import { execFile, spawn } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { freePort, git, snapshotSources, wrangler, wranglerEnv, WORKER_FILES } from "./lib/harness.mjs";
 
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS_DIR = path.join(ROOT, "bench", "results");
 // What `wrangler dev` needs to build and run the Worker (src/ops/routes.ts imports package.json).
-const WORKER_FILES = ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json"];
 const PROJECT_ID = "bench";
 const D1_POLL_MS = 250;
 
@@ -56,75 +55,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
 const say = (msg) => console.log(`[bench] ${msg}`);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {net.AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function git(...args) {
-  try {
-    return (await execFileP("git", args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
-  } catch {
-    return null;
-  }
-}
-
-// Wrangler runs through npx (so it gets the project's Node 22 from node_modules/.bin), with everything that would
-// reach the network switched off: telemetry, the update check (part of the banner) and the Request.cf download.
-const wranglerEnv = {
-  ...process.env,
-  CI: "true",
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  NO_COLOR: "1",
-  FORCE_COLOR: "0",
-};
-
-async function wrangler(cwd, args, { timeoutMs = 120_000 } = {}) {
-  try {
-    const { stdout, stderr } = await execFileP("npx", ["wrangler", ...args], { cwd, env: wranglerEnv, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr };
-  } catch (err) {
-    throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // The Worker under test
-
-/** Copies the Worker's sources into dir (from the working tree, or from a git ref) and hashes what was copied. */
-async function snapshotSources(dir) {
-  await fsp.mkdir(dir, { recursive: true });
-  if (settings.source_ref) {
-    const tarball = path.join(dir, "..", "source.tar");
-    await execFileP("git", ["archive", "--format=tar", "-o", tarball, settings.source_ref, ...WORKER_FILES], { cwd: ROOT });
-    await execFileP("tar", ["-xf", tarball, "-C", dir]);
-    await fsp.rm(tarball);
-  } else {
-    for (const f of WORKER_FILES) await fsp.cp(path.join(ROOT, f), path.join(dir, f), { recursive: true });
-  }
-  await fsp.symlink(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  const hash = createHash("sha256");
-  const walk = async (rel) => {
-    const abs = path.join(dir, rel);
-    const st = await fsp.stat(abs);
-    if (st.isDirectory()) {
-      for (const name of (await fsp.readdir(abs)).sort()) await walk(path.join(rel, name));
-    } else {
-      hash.update(`${rel}\0`).update(await fsp.readFile(abs)).update("\0");
-    }
-  };
-  for (const f of WORKER_FILES) await walk(f);
-  return hash.digest("hex").slice(0, 16);
-}
 
 let devChild = null;
 
@@ -652,7 +584,7 @@ async function main() {
       ref: settings.source_ref,
       commit,
       dirty_files: settings.source_ref ? [] : (dirty ?? "").split("\n").filter(Boolean),
-      snapshot_sha256_16: await snapshotSources(appDir),
+      snapshot_sha256_16: await snapshotSources(appDir, settings.source_ref),
     };
     say(`temp dir ${tmp}; source ${source.ref ?? "working tree"} @ ${commit?.slice(0, 12)}${source.dirty_files.length ? ` (${source.dirty_files.length} uncommitted changes)` : ""}`);
 
