@@ -7,7 +7,8 @@ import { errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { activeSeries, dauOf, eventsSummary } from "./activity";
 import { addDays, today } from "./day-range";
-import { dateRange, reportProject } from "./report-scope";
+import { dateRange, reportDate, reportDateParam } from "./report-dates";
+import { reportProject } from "./report-scope";
 
 const project = z.string().optional().describe("Only for the operator token, which spans projects");
 
@@ -16,7 +17,7 @@ export class GetDau extends OpenAPIRoute<[AppContext]> {
     tags: ["reports"],
     summary: "Daily active users of one day (default: yesterday) in the project's time zone",
     security: bearerOnly,
-    request: { query: z.object({ date: z.string().optional().describe("YYYY-MM-DD"), project }) },
+    request: { query: z.object({ date: reportDateParam.optional(), project }) },
     responses: {
       "200": jsonResponse(
         "DAU",
@@ -29,8 +30,7 @@ export class GetDau extends OpenAPIRoute<[AppContext]> {
     const { query } = await this.getValidatedData<typeof this.schema>();
     const { projectId, timeZone } = await reportProject(c, query.project);
     const now = Date.now();
-    const date = query.date ?? addDays(today(now, timeZone), -1);
-    dateRange(date, date, 1);
+    const date = query.date === undefined ? addDays(today(now, timeZone), -1) : reportDate("date", query.date);
     const { dau, source } = await dauOf(c.env.DB, projectId, date, timeZone, now);
     return { dau, date, period: "24h" as const, time_zone: timeZone, source };
   }
@@ -41,7 +41,7 @@ export class GetActive extends OpenAPIRoute<[AppContext]> {
     tags: ["reports"],
     summary: "Active users per day, ISO week (Monday first) or month, over [from, to]",
     security: bearerOnly,
-    request: { query: z.object({ from: z.string(), to: z.string(), granularity: z.enum(["day", "week", "month"]).default("day"), project }) },
+    request: { query: z.object({ from: reportDateParam, to: reportDateParam, granularity: z.enum(["day", "week", "month"]).default("day"), project }) },
     responses: {
       "200": jsonResponse(
         "Series",
@@ -70,7 +70,7 @@ export class GetEventsSummary extends OpenAPIRoute<[AppContext]> {
     tags: ["reports"],
     summary: "Event counts by name over [from, to]",
     security: bearerOnly,
-    request: { query: z.object({ from: z.string(), to: z.string(), project }) },
+    request: { query: z.object({ from: reportDateParam, to: reportDateParam, project }) },
     responses: {
       "200": jsonResponse(
         "Counts",

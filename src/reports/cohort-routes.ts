@@ -8,6 +8,7 @@ import { bearerOnly, jsonResponse } from "../http/openapi";
 import { requireProject } from "../projects/projects";
 import { DEFAULT_COHORT_WEEKS, MAX_COHORT_WEEKS } from "./cohorts";
 import { dayBounds, isDate } from "./day-range";
+import { isReportDate, MAX_REPORT_DATE, MIN_REPORT_DATE } from "./report-dates";
 import { loadCohorts } from "./load-cohorts";
 import { cachedReport, REPORT_TTL_SECONDS, reportCacheKey } from "./report-cache";
 import { reportProject } from "./report-scope";
@@ -16,9 +17,14 @@ const MAX_COHORT_RANGE_DAYS = 366;
 
 /** A date (the whole local day) or an ISO date-time (that instant). */
 function instant(value: string, edge: "start" | "end", timeZone: string): number {
-  if (isDate(value)) return edge === "start" ? dayBounds(value, timeZone).start : dayBounds(value, timeZone).end - 1;
+  const name = edge === "start" ? "start_date" : "end_date";
+  if (isReportDate(value)) return edge === "start" ? dayBounds(value, timeZone).start : dayBounds(value, timeZone).end - 1;
   const t = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(t)) throw new ApiError(400, "invalid_date", `${edge === "start" ? "start_date" : "end_date"} must be YYYY-MM-DD or an ISO-8601 date-time`);
+  const date = value.slice(0, 10);
+  // A date-time obeys the same range as a date, judged by the date it is written with.
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(t) || !isDate(date) || !isReportDate(date)) {
+    throw new ApiError(400, "invalid_date", `${name} must be YYYY-MM-DD or an ISO-8601 date-time, from ${MIN_REPORT_DATE} to ${MAX_REPORT_DATE}`, { field: name, min: MIN_REPORT_DATE, max: MAX_REPORT_DATE });
+  }
   return t;
 }
 
@@ -33,8 +39,8 @@ export class PostCohorts extends OpenAPIRoute<[AppContext]> {
         content: {
           "application/json": {
             schema: z.object({
-              start_date: z.string(),
-              end_date: z.string(),
+              start_date: z.string().describe("YYYY-MM-DD (the whole local day) or an ISO-8601 date-time, from 1970-01-01 to 9999-12-30"),
+              end_date: z.string().describe("YYYY-MM-DD (included) or an ISO-8601 date-time"),
               cohort_type: z.enum(["registration", "first_seen"]),
               weeks: z.number().int().min(1).max(MAX_COHORT_WEEKS).default(DEFAULT_COHORT_WEEKS),
             }),

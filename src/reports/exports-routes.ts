@@ -12,7 +12,8 @@ import { createExport, downloadName, findExport, markFailed, type ExportParams, 
 import { exportSettings, signingSecret } from "./exports/settings";
 import { EXPORT_SOURCES, REPORT_TYPES } from "./exports/sources";
 import { streamExport } from "./exports/stream-export";
-import { dateRange, reportProject } from "./report-scope";
+import { dateRange, reportDateParam } from "./report-dates";
+import { reportProject } from "./report-scope";
 
 const project = z.string().optional().describe("Only for the operator token, which spans projects");
 const eventName = z.string().min(1).max(200).optional().describe("Only events of this name");
@@ -32,7 +33,7 @@ export class GetEventsExport extends OpenAPIRoute<[AppContext]> {
     summary: "Events over [from, to] as a CSV or XLSX download, streamed directly (up to EXPORT_DIRECT_MAX_ROWS rows)",
     description: "Larger ranges: POST /v1/exports builds the file in the background and GET /v1/exports/{id} hands out a download link.",
     security: bearerOnly,
-    request: { query: z.object({ format: format.default("csv"), from: z.string().describe("YYYY-MM-DD"), to: z.string().describe("YYYY-MM-DD"), event_name: eventName, project }) },
+    request: { query: z.object({ format: format.default("csv"), from: reportDateParam, to: reportDateParam, event_name: eventName, project }) },
     responses: { "200": fileResponse("The events, one row each, oldest first"), ...errorResponses(400, 401, 403, 404, 413, 429) },
   };
   async handle(c: AppContext) {
@@ -120,8 +121,8 @@ export class PostExport extends OpenAPIRoute<[AppContext]> {
         z.object({
           report_type: z.enum(REPORT_TYPES).describe("events: raw events; metrics: daily rollups; cohorts: weekly first_seen retention cohorts of users first seen in the range"),
           format,
-          from: z.string().describe("YYYY-MM-DD, in the project's time zone"),
-          to: z.string().describe("YYYY-MM-DD, included"),
+          from: reportDateParam.describe("YYYY-MM-DD, in the project's time zone"),
+          to: reportDateParam.describe("YYYY-MM-DD, included"),
           event_name: eventName,
         }),
       ),

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { multiRowInserts } from "../db/multi-row-insert";
 import { config } from "../env";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
-import { addDays, isDate, today } from "./day-range";
+import { addDays, today } from "./day-range";
+import { reportDateSchema } from "./report-dates";
 import { canonicalDimensions, computeDailyMetrics } from "./daily-metrics";
 
 export const rollupDailyMetrics = defineJob({
@@ -12,7 +13,7 @@ export const rollupDailyMetrics = defineJob({
   params: z.strictObject({
     project: projectParam,
     /** The last day to roll up; it must be closed (before today in the project's zone). Default: yesterday. */
-    date: z.string().refine(isDate, "a date as YYYY-MM-DD").optional(),
+    date: reportDateSchema.optional(),
     /** How many days ending at `date` to (re)compute: late events and backfills. */
     days: z.number().int().min(1).max(400).default(2),
     as_of: asOfParam,

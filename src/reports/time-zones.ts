@@ -157,7 +157,8 @@ function isoWeekday(date: string): number {
 
 function parseDate(date: string): number {
   const m = DATE_PATTERN.exec(date);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const ms = m ? new Date(0).setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
   // Date.UTC rolls 2026-02-30 over to March; a date that does not round-trip does not exist.
   if (!m || formatDate(ms) !== date) throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${date}`);
   return ms;

@@ -170,3 +170,11 @@ describe("startOfLocalDay", () => {
     }
   });
 });
+
+describe("calendar dates with years 0–99", () => {
+  it("are the years written, not 1900–1999 (Date.UTC's reading)", () => {
+    expect(addDays("0050-06-15", 1)).toBe("0050-06-16");
+    expect(daysBetween("0099-12-31", "0100-01-01")).toBe(1);
+    expect(() => addDays("0050-02-30", 0)).toThrow(RangeError);
+  });
+});
