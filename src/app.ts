@@ -5,7 +5,8 @@ import { authenticate } from "./http/auth";
 import type { AppEnv } from "./http/context";
 import { corsForCaller, preflight } from "./http/cors";
 import { ApiError, renderError } from "./http/errors";
-import { requireWellFormedJson } from "./http/json-body";
+import { adminOnly, operatorOnly } from "./http/authorize";
+import { jsonBody } from "./http/json-body";
 import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
@@ -45,41 +46,48 @@ export function createApp() {
   openapi.get("/v1/status", Status);
   openapi.post("/__bench/noop", BenchNoop);
 
-  // Ingest: browsers (publishable keys, CORS) and backends (JWT).
+  // Ingest: browsers (publishable keys, CORS) and backends (JWT). The ingest handler reads its own body (per-event
+  // acceptance), within MAX_REQUEST_BYTES.
   // Middleware first (Hono runs every matching handler in order), so preflights stay unauthenticated.
+  // Each middleware is registered for "/x/*" alone: Hono's "/x/*" also matches "/x", so adding "/x" would run it twice.
   app.options("/v1/events", preflight);
   app.options("/v1/collect", preflight);
   app.on("POST", ["/v1/events", "/v1/collect"], corsForCaller, authenticate("publishable_key", "jwt", "operator"), rateLimit("ingest"));
   openapi.post("/v1/events", PostEvents);
   openapi.post("/v1/collect", PostCollect);
 
+  // Every other route: authenticate, count once against the limit, authorise, and only then read the body.
+  const bearerCaller = authenticate("jwt", "operator");
+
   // Decisions: backends ask, the bandit answers.
-  app.on(["POST", "GET"], ["/v1/decisions", "/v1/decisions/*"], authenticate("jwt", "operator"), rateLimit("decide"), requireWellFormedJson);
+  app.use("/v1/decisions/*", bearerCaller, rateLimit("decide"), jsonBody);
   openapi.post("/v1/decisions", PostDecision);
   openapi.get("/v1/decisions/:id", GetDecision);
-  app.use("/v1/learning/*", authenticate("jwt", "operator"), rateLimit("admin"));
+  app.use("/v1/learning/*", bearerCaller, rateLimit("admin"), adminOnly);
   openapi.get("/v1/learning/status", GetLearningStatus);
 
   // Reports (project admins), rate limited as seed 003's reporting routes.
-  app.use("/v1/reports/*", authenticate("jwt", "operator"), rateLimit("report"));
+  app.use("/v1/reports/*", bearerCaller, rateLimit("report"), adminOnly, jsonBody);
   openapi.get("/v1/reports/dau", GetDau);
   openapi.get("/v1/reports/active", GetActive);
   openapi.get("/v1/reports/events/summary", GetEventsSummary);
   openapi.get("/v1/reports/events", GetEventsExport);
+  openapi.post("/v1/reports/cohorts", PostCohorts);
   // Exports: built in the background into R2. The download link is public: its signature is the credential.
-  app.on(["POST", "GET"], ["/v1/exports", "/v1/exports/*"], authenticate("jwt", "operator"), rateLimit("report"), requireWellFormedJson);
+  app.use("/v1/exports/*", bearerCaller, rateLimit("report"), adminOnly, jsonBody);
   openapi.post("/v1/exports", PostExport);
   openapi.get("/v1/exports/:id", GetExport);
   openapi.get("/v1/downloads/:export_id", DownloadExport);
-  app.use("/v1/reports/cohorts", requireWellFormedJson);
-  openapi.post("/v1/reports/cohorts", PostCohorts);
-  app.use("/v1/forecasts/*", authenticate("jwt", "operator"), rateLimit("report"), requireWellFormedJson);
+  app.use("/v1/forecasts/*", bearerCaller, rateLimit("report"), adminOnly, jsonBody);
   openapi.post("/v1/forecasts/popularity", PostPopularityForecast);
-  app.use("/v1/users/*", authenticate("jwt", "operator"), rateLimit("report"));
+  app.use("/v1/users/*", bearerCaller, rateLimit("report"));
   openapi.get("/v1/users/:user_id/analytics", GetUserAnalytics);
 
-  // Administration.
-  app.use("/v1/admin/*", authenticate("jwt", "operator"), rateLimit("admin"), requireWellFormedJson);
+  // Administration: creating and listing projects is the operator's; the rest is each project's admins'.
+  app.use("/v1/admin/*", bearerCaller, rateLimit("admin"), adminOnly);
+  app.on(["POST", "GET"], "/v1/admin/projects", operatorOnly);
+  app.use("/v1/admin/projects/:project/*", adminOnly);
+  app.use("/v1/admin/*", jsonBody);
   openapi.post("/v1/admin/projects", CreateProject);
   openapi.get("/v1/admin/projects", ListProjects);
   openapi.get("/v1/admin/projects/:project", GetProject);

@@ -33,6 +33,8 @@ export const configSchema = z.object({
   MAX_BATCH_SIZE: intVar(1000),
   MAX_REQUEST_BYTES: intVar(512 * 1024),
   MAX_EVENT_BYTES: intVar(32 * 1024),
+  /** The largest JSON body of every route but ingest (decisions, reports, exports, admin): 64 KiB fits each by far. */
+  MAX_API_BODY_BYTES: intVar(64 * 1024),
   INGEST_RATE_LIMIT_PER_MINUTE: intVar(6000),
   IP_RATE_LIMIT_PER_MINUTE: intVar(3000),
   REPORT_RATE_LIMIT_PER_MINUTE: intVar(60),

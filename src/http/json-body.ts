@@ -1,18 +1,31 @@
-// Refuses a malformed JSON body with 400 malformed_json before chanfana, which would read it as an empty object.
+// Every API route's JSON body, read once through the size limit and checked to be JSON before the route sees it.
 import type { MiddlewareHandler } from "hono";
+import { config } from "../env";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
+import { readBodyLimited } from "./read-body";
 
-export const requireWellFormedJson: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!["GET", "HEAD", "OPTIONS", "DELETE"].includes(c.req.method)) {
-    const text = await c.req.raw.clone().text();
-    if (text.length > 0) {
-      try {
-        JSON.parse(text);
-      } catch {
-        throw new ApiError(400, "malformed_json", "The request body is not valid JSON");
-      }
+const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Reads the body within MAX_API_BODY_BYTES (413 naming it, before buffering past it), refuses malformed JSON with
+ * 400 (chanfana would read it as an empty object), and hands the route a request holding the text that was read,
+ * so nothing reads the client's stream twice. A gzip body reaches the route decompressed.
+ */
+export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (BODYLESS.has(c.req.method)) return next();
+  const raw = c.req.raw;
+  const text = await readBodyLimited(raw, { name: "MAX_API_BODY_BYTES", bytes: config(c.env).MAX_API_BODY_BYTES });
+  if (text.length > 0) {
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new ApiError(400, "malformed_json", "The request body is not valid JSON");
     }
   }
+  const headers = new Headers(raw.headers);
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  c.req.raw = new Request(raw.url, { method: raw.method, headers, body: text, signal: raw.signal });
   await next();
 };

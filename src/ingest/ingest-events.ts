@@ -4,13 +4,13 @@ import { database } from "../db/client";
 import type { AppContext } from "../http/context";
 import { ApiError } from "../http/errors";
 import { log } from "../http/log";
+import { readBodyLimited } from "../http/read-body";
 import { mayImportHistory, projectOf } from "../http/principal";
 import { registeredEventNames } from "../projects/event-names";
 import { requireProject } from "../projects/projects";
 import { enqueueEvents } from "./enqueue";
 import { requestFacts, toEventRow } from "./enrich";
 import { parseIngestBody } from "./parse-body";
-import { readBodyLimited } from "./read-body";
 import { validateEvents } from "./validate-events";
 
 export async function ingestEvents(c: AppContext): Promise<Response> {
@@ -19,7 +19,7 @@ export async function ingestEvents(c: AppContext): Promise<Response> {
   const projectId = projectOf(principal, c.req.query("project"));
   const db = database(c.env.DB);
 
-  const text = await readBodyLimited(c.req.raw, cfg.MAX_REQUEST_BYTES);
+  const text = await readBodyLimited(c.req.raw, { name: "MAX_REQUEST_BYTES", bytes: cfg.MAX_REQUEST_BYTES });
   const body = parseIngestBody(text, cfg.MAX_BATCH_SIZE);
   const historicalMigration = body.historicalMigration || c.req.query("historical_migration") === "true";
   if (historicalMigration && !mayImportHistory(principal)) {

@@ -1,11 +1,8 @@
 // Turns a request body into a list of raw events, enforcing the request-level limits (bytes, batch size).
 import { ApiError } from "../http/errors";
+import { tooLarge } from "../http/read-body";
 
 export type ParsedBody = { events: unknown[]; historicalMigration: boolean };
-
-export function tooLarge(limit: string, value: number, message: string): ApiError {
-  return new ApiError(413, "payload_too_large", message, { limit, value });
-}
 
 /** Accepts one event, an array of events, or {"batch": [...], "historical_migration"?: bool}. */
 export function parseIngestBody(text: string, maxBatchSize: number): ParsedBody {
