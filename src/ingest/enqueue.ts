@@ -29,8 +29,22 @@ export function chunkForSendBatch<T>(items: T[], sizeOf: (item: T) => number): T
   return chunks;
 }
 
-/** Resolves only when the queue has accepted every chunk; rejects if it refused any. */
-export async function enqueueEvents(queue: Queue<unknown>, rows: EventRow[]): Promise<void> {
-  const chunks = chunkForSendBatch(rows, (row) => encoder.encode(JSON.stringify(row)).length);
-  await Promise.all(chunks.map((chunk) => queue.sendBatch(chunk.map((row) => ({ body: row, contentType: "json" as const })))));
+/** Which rows the queue refused, by their position in the rows sent, and the first refusal's reason. */
+export type EnqueueResult = { refused: number[]; error?: unknown };
+
+/**
+ * Sends every chunk and reports which rows the queue refused. Chunks go out in parallel, so one refusal does not
+ * stop the others: the caller must answer for both halves, so nothing queued is reported as lost (a client retrying
+ * it would write it twice) and nothing refused is reported as accepted.
+ */
+export async function enqueueEvents(queue: Queue<unknown>, rows: EventRow[]): Promise<EnqueueResult> {
+  const positions = chunkForSendBatch(rows.map((row, position) => ({ row, position })), ({ row }) => encoder.encode(JSON.stringify(row)).length);
+  const sent = await Promise.allSettled(positions.map((chunk) => queue.sendBatch(chunk.map(({ row }) => ({ body: row, contentType: "json" as const })))));
+  const result: EnqueueResult = { refused: [] };
+  sent.forEach((outcome, i) => {
+    if (outcome.status === "fulfilled") return;
+    result.refused.push(...positions[i]!.map(({ position }) => position));
+    result.error ??= outcome.reason;
+  });
+  return result;
 }

@@ -47,14 +47,17 @@ export async function ingestEvents(c: AppContext): Promise<Response> {
   const idempotencyKey = c.req.header("idempotency-key")?.slice(0, 255) || undefined;
   const rows = await Promise.all(valid.map((v) => toEventRow(v, projectId, principal, facts, salt, idempotencyKey)));
 
-  try {
-    await enqueueEvents(c.env.EVENTS_QUEUE, rows);
-  } catch (err) {
-    log.error("enqueue_failed", { project: projectId, events: rows.length, error: String(err) });
-    // Some chunks may have been queued before one was refused: a retry is only safe because event ids (the client's,
-    // or ones derived from its Idempotency-Key) make the consumer's writes idempotent.
+  const { refused, error } = await enqueueEvents(c.env.EVENTS_QUEUE, rows);
+  if (refused.length > 0) log.error("enqueue_failed", { project: projectId, events: rows.length, refused: refused.length, error: String(error) });
+  if (refused.length === rows.length) {
     throw new ApiError(503, "queue_unavailable", "Events could not be queued; nothing was accepted, retry the request (with the same event_ids or Idempotency-Key)", undefined, { "Retry-After": "5" });
   }
+  // Part of the request was queued: those events are accepted and named; the refused ones are listed by index under
+  // a retryable code, so a client that resends exactly those never writes an accepted event twice.
+  const refusedSet = new Set(refused);
+  const queued = rows.filter((_, position) => !refusedSet.has(position));
+  const notQueued = refused.map((position) => ({ index: valid[position]!.index, code: "queue_unavailable", message: "The queue did not take this event; send it again" }));
+  const allRejected = [...rejected, ...notQueued].sort((a, b) => a.index - b.index);
   if (rejected.length > 0) log.info("events_rejected", { project: projectId, rejected: rejected.length, codes: [...new Set(rejected.map((r) => r.code))] });
-  return c.json({ accepted: rows.length, rejected, event_ids: rows.map((r) => r.event_id) }, 202);
+  return c.json({ accepted: queued.length, rejected: allRejected, event_ids: queued.map((r) => r.event_id) }, 202, notQueued.length > 0 ? { "Retry-After": "5" } : {});
 }
