@@ -11,6 +11,16 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
+/**
+ * The dead-letter queues' backoff while D1 cannot take their write: 30 s doubling to a cap of one hour. With the
+ * platform's 100 deliveries (max_retries) that spans 3,810 s of doubling plus 93 hours at the cap: a dead letter
+ * survives a D1 outage of almost four days before Queues gives up on it.
+ */
+export const DEAD_LETTER_RETRY_CAP_SECONDS = 3600;
+export function deadLetterRetryDelaySeconds(attempts: number): number {
+  return Math.min(DEAD_LETTER_RETRY_CAP_SECONDS, 30 * 2 ** Math.max(0, attempts - 1));
+}
+
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = database(env.DB);
   const good: Array<{ message: Message<unknown>; row: EventRow }> = [];
@@ -61,10 +71,17 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 
 /** The dead-letter queue's consumer: whatever exhausted its retries is stored where an operator can replay it. */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env, sourceQueue: string): Promise<void> {
-  await storeDeadLetters(
-    database(env.DB),
-    batch.messages.map((m) => ({ queue: sourceQueue, messageId: m.id, body: m.body, reason: "max_retries_exceeded", attempts: m.attempts })),
-  );
+  try {
+    await storeDeadLetters(
+      database(env.DB),
+      batch.messages.map((m) => ({ queue: sourceQueue, messageId: m.id, body: m.body, reason: "max_retries_exceeded", attempts: m.attempts })),
+    );
+  } catch (err) {
+    // Throwing would redeliver at once, and back-to-back deliveries would spend all 100 in seconds of an outage.
+    for (const m of batch.messages) m.retry({ delaySeconds: deadLetterRetryDelaySeconds(m.attempts) });
+    log.error("dead_letter_write_failed", { queue: sourceQueue, count: batch.messages.length, attempts: batch.messages[0]?.attempts, error: String(err) });
+    return;
+  }
   batch.ackAll();
   log.warn("events_dead_lettered", { queue: sourceQueue, count: batch.messages.length, reason: "max_retries_exceeded" });
 }
