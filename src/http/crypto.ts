@@ -19,6 +19,37 @@ export async function hmacSha256Hex(secret: string, text: string): Promise<strin
   return toHex(await crypto.subtle.sign("HMAC", await key, encoder.encode(text)));
 }
 
+const derivedKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * An HMAC-SHA256 key derived from a secret for one purpose (HKDF-SHA256, RFC 5869, with the purpose as `info`): a
+ * secret that also keys other things (JWTs, pseudonymous ids) never signs anything here itself, and the derived key
+ * signs nothing for another purpose.
+ */
+export function derivedHmacKey(secret: string, purpose: string): Promise<CryptoKey> {
+  const cacheKey = `${purpose}\u0000${secret}`;
+  let key = derivedKeys.get(cacheKey);
+  if (!key) {
+    key = crypto.subtle
+      .importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"])
+      .then((root) =>
+        crypto.subtle.deriveKey(
+          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: encoder.encode(purpose) },
+          root,
+          { name: "HMAC", hash: "SHA-256", length: 256 },
+          false,
+          ["sign"],
+        ),
+      );
+    derivedKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+export async function hmacHex(key: CryptoKey, text: string): Promise<string> {
+  return toHex(await crypto.subtle.sign("HMAC", key, encoder.encode(text)));
+}
+
 export function randomHex(bytes: number): string {
   return toHex(crypto.getRandomValues(new Uint8Array(bytes)).buffer as ArrayBuffer);
 }
