@@ -1,11 +1,13 @@
-// Rate-limit middleware: per credential and per client IP, with X-RateLimit-* headers and 429 + Retry-After.
+// Rate-limit middleware: per credential and per client IP, with X-RateLimit-* headers and 429 + Retry-After, answered
+// without a remote call (the counts are coalesced per isolate: src/http/rate-counter.ts).
 import type { MiddlewareHandler } from "hono";
 import { config, type Config } from "../env";
 import type { AppContext, AppEnv } from "./context";
 import { hmacSha256Hex } from "./crypto";
 import { ApiError } from "./errors";
 import type { Principal } from "./principal";
-import type { RateDecision } from "./rate-limiter-do";
+import { log } from "./log";
+import { applyFlush, countLocally, emptyCounter, type CounterState, type RateDecision } from "./rate-counter";
 
 export type RateScope = "ingest" | "decide" | "report" | "admin";
 
@@ -26,9 +28,38 @@ function limitFor(scope: RateScope, p: Principal, cfg: Config): number {
   return scope === "admin" ? cfg.ADMIN_RATE_LIMIT_PER_MINUTE : cfg.REPORT_RATE_LIMIT_PER_MINUTE;
 }
 
-async function hit(c: AppContext, name: string, limit: number): Promise<RateDecision> {
-  const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(name));
-  return stub.hit(limit);
+const WINDOW_MS = 60_000;
+// Per isolate: a subject's local count and what its RateLimiter object last reported. Swept when it grows large, so
+// one window's IPs do not accumulate for the isolate's lifetime.
+const counters = new Map<string, CounterState>();
+const SWEEP_AT = 10_000;
+
+/** Answers from this isolate's estimate at once; the object hears of the hit later, off the request's path. */
+function hit(c: AppContext, name: string, limit: number): RateDecision {
+  const now = Date.now();
+  if (counters.size > SWEEP_AT) for (const [k, v] of counters) if (v.windowStart + WINDOW_MS <= now) counters.delete(k);
+  const { next, decision, flush } = countLocally(counters.get(name) ?? emptyCounter(), now, limit, WINDOW_MS);
+  counters.set(name, next);
+  if (flush) afterResponse(c, flushCount(c.env, name, next.windowStart, next.unflushed));
+  return decision;
+}
+
+async function flushCount(env: AppContext["env"], name: string, windowStart: number, sent: number): Promise<void> {
+  let total: number | null = null;
+  try {
+    total = await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name)).add(windowStart, sent);
+  } catch (err) {
+    log.warn("rate_limit_flush_failed", { error: String(err) });
+  }
+  counters.set(name, applyFlush(counters.get(name) ?? emptyCounter(), windowStart, sent, total));
+}
+
+function afterResponse(c: AppContext, work: Promise<void>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No execution context (called outside a fetch): the promise still runs, and it never rejects.
+  }
 }
 
 /** Any deployment secret will do: it only has to be unknown, so an IP cannot be recovered by hashing every address. */
@@ -43,10 +74,8 @@ export function rateLimit(scope: RateScope): MiddlewareHandler<AppEnv> {
     const principal = c.get("principal");
     const ip = c.req.header("cf-connecting-ip");
     const ipName = ip ? `ip:${await hmacSha256Hex(ipKeySecret(cfg), ip)}` : null;
-    const [subject, byIp] = await Promise.all([
-      hit(c, `${scope}:${subjectOf(principal)}`, limitFor(scope, principal, cfg)),
-      ipName ? hit(c, `${scope}:${ipName}`, cfg.IP_RATE_LIMIT_PER_MINUTE) : Promise.resolve(null),
-    ]);
+    const subject = hit(c, `${scope}:${subjectOf(principal)}`, limitFor(scope, principal, cfg));
+    const byIp = ipName ? hit(c, `${scope}:${ipName}`, cfg.IP_RATE_LIMIT_PER_MINUTE) : null;
     // Report the tighter of the two limits, so a client that honours the headers never meets a 429.
     const binding = byIp && (!byIp.allowed || (subject.allowed && byIp.remaining < subject.remaining)) ? byIp : subject;
     const headers = {

@@ -1,28 +1,25 @@
-// RateLimiter: one Durable Object per limited subject (a key, an IP), counting requests in fixed one-minute windows.
+// RateLimiter: one Durable Object per limited subject (a key, an IP), summing what the isolates counted per window.
 import { DurableObject } from "cloudflare:workers";
 
-export type RateDecision = { allowed: boolean; limit: number; remaining: number; resetAt: number };
-
-/** Pure: the next window state and the answer for one hit. */
-export function countHit(state: { windowStart: number; count: number }, now: number, limit: number, windowMs: number) {
-  const windowStart = now - (now % windowMs);
-  const count = state.windowStart === windowStart ? state.count : 0;
-  const allowed = count < limit;
-  const next = { windowStart, count: allowed ? count + 1 : count };
-  const decision: RateDecision = { allowed, limit, remaining: Math.max(0, limit - next.count), resetAt: windowStart + windowMs };
-  return { next, decision };
+/** Pure: the window's total after adding `n` hits counted in `windowStart`; an older window's hits are ignored. */
+export function addHits(state: { windowStart: number; count: number }, windowStart: number, n: number) {
+  if (windowStart < state.windowStart) return { next: state, total: null };
+  const count = windowStart === state.windowStart ? state.count + n : n;
+  return { next: { windowStart, count }, total: count };
 }
 
 /**
- * Counts live in memory: a DO is single-threaded, so the count is exact, and losing it on eviction only
- * forgives part of one minute. One object serves ~1,000 requests/s; subjects are spread over many objects.
+ * Isolates count requests themselves and send their counts here at most about once a second (src/http/rate-counter.ts),
+ * so a subject's object sees one call per isolate per second, not one per request, and no request waits for it.
+ * Counts live in memory: losing them on eviction only forgives part of one minute.
  */
 export class RateLimiter extends DurableObject {
   private state = { windowStart: 0, count: 0 };
 
-  hit(limit: number, windowMs = 60_000): RateDecision {
-    const { next, decision } = countHit(this.state, Date.now(), limit, windowMs);
+  /** Adds an isolate's hits to the window's total and answers the total (null for a window already over). */
+  add(windowStart: number, n: number): number | null {
+    const { next, total } = addHits(this.state, windowStart, n);
     this.state = next;
-    return decision;
+    return total;
   }
 }
