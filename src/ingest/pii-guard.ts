@@ -1,6 +1,6 @@
 // The anti-PII guard (seed 000): small flat context/properties objects, no sensitive keys, no values that look like personal data.
 // Pure: the rules live in pii/key-words.ts (keys), pii/values.ts and pii/normalize.ts (values), pii/identifiers.ts (ids).
-import { blockedEntryOf, isDescriptiveKey, isPhoneKey, splitKeyWords, type BlockedEntry } from "./pii/key-words";
+import { blockedEntryOf, isDescriptiveKey, numberContextOf, splitKeyWords, type BlockedEntry } from "./pii/key-words";
 import { piiInNumber, piiInString, PII_KIND_LABEL, type PiiKind } from "./pii/values";
 
 export { looksLikeEmail, looksLikePhone, luhnValid, piiInNumber, piiInString, PII_KIND_LABEL, type PiiKind } from "./pii/values";
@@ -44,13 +44,10 @@ export function blockedKey(key: string, value: unknown, allowedKeys?: ReadonlySe
   return shapeOnly && isDescriptiveKey(words) ? undefined : entry;
 }
 
-/** The kind of personal data a scalar value looks like. A number is a phone more readily under a phone key. */
+/** The kind of personal data a scalar value looks like. For a number, the key says whether it may be a phone. */
 export function piiInScalar(value: unknown, key = ""): PiiKind | undefined {
   if (typeof value === "string") return piiInString(value);
-  if (typeof value === "number") {
-    const words = splitKeyWords(key);
-    return piiInNumber(value, isPhoneKey(words) && !isDescriptiveKey(words));
-  }
+  if (typeof value === "number") return piiInNumber(value, numberContextOf(splitKeyWords(key)));
   return undefined;
 }
 

@@ -63,12 +63,25 @@ export const BLOCKED_KEY_WORDS: readonly BlockedEntry[] = [
 /**
  * Standard compounds that contain a blocked word but name something harmless. UTM parameters come from the page's
  * URL, written by marketers: posthog-js sends `utm_content` and `$session_entry_utm_content`, Segment
- * `context.campaign.content`.
+ * `context.campaign.content`. Ad pixels and GA4 describe the item shown with `content_type`, `content_id(s)`,
+ * `content_name`, `content_category` and `content_group`.
  */
-export const HARMLESS_COMPOUNDS: readonly string[] = ["utm content", "campaign content"];
+export const HARMLESS_COMPOUNDS: readonly string[] = [
+  "utm content", "campaign content", "content type", "content id", "content ids", "content name", "content category", "content group",
+];
 
 /** Words that make a number under the key a phone number (the key rules block most of them anyway). */
 export const PHONE_WORDS: ReadonlySet<string> = new Set(["phone", "telephone", "tel", "mobile", "cell", "cellphone", "msisdn", "whatsapp", "fax", "sms"]);
+
+/**
+ * Last words that say a number is an id, a time or a measure, so it is never read as a phone number (a card number is
+ * still caught): `order_id`, `file_size_bytes`, `created_at`, `duration_ms`, `order_number`.
+ */
+export const MEASURE_WORDS: ReadonlySet<string> = new Set([
+  "id", "ids", "uid", "number", "no", "num", "count", "total", "sum", "size", "bytes", "len", "length", "index", "offset",
+  "position", "rank", "score", "version", "build", "ms", "us", "ns", "sec", "secs", "seconds", "minutes", "time", "timestamp",
+  "ts", "at", "date", "epoch", "amount", "price", "cost", "revenue", "qty", "quantity", "duration",
+]);
 
 /**
  * Seed 000 asks clients to send sizes and flags instead of the text (`content_len`, `has_html`): a key that only
@@ -119,6 +132,10 @@ export function isDescriptiveKey(words: readonly string[]): boolean {
   return words.length > 1 && (DESCRIPTIVE_FIRST.has(words[0]!) || DESCRIPTIVE_LAST.has(words[words.length - 1]!));
 }
 
-export function isPhoneKey(words: readonly string[]): boolean {
-  return words.some((w) => PHONE_WORDS.has(w) || PHONE_WORDS.has(w.replace(/\d+$/, "")));
+/** What a key says about a number under it: a phone key wins; else a last word naming an id or a measure. */
+export function numberContextOf(words: readonly string[]): "phone" | "measure" | "neutral" {
+  if (isDescriptiveKey(words)) return "measure";
+  if (words.some((w) => PHONE_WORDS.has(w) || PHONE_WORDS.has(w.replace(/\d+$/, "")))) return "phone";
+  const last = words[words.length - 1];
+  return last !== undefined && MEASURE_WORDS.has(last) ? "measure" : "neutral";
 }

@@ -48,6 +48,10 @@ function hasPhone(normalized: string): boolean {
   if (PHONE_SHAPE.test(v)) {
     // Signed decimals ("-3.14159265", "+2.5") and dates share the phone alphabet; neither has a phone's shape.
     if (/^[-+]?\d+\.\d+$/.test(v) || /^\d{4}[-/.]\d{2}[-/.]\d{2}$/.test(v)) return false;
+    // Dotted versions ("120.0.6099.129", "10.0.19045.3803") have one-digit parts; dotted phones ("415.555.2671") do not.
+    if (/^[\d.]+$/.test(v) && v.split(".").some((part) => part.length === 1)) return false;
+    // ISBNs ("978-3-16-148410-0") end in a one-digit check group; a phone number never does.
+    if (/^[\d-]+-\d$/.test(v)) return false;
     const digits = digitCount(v);
     if (v.startsWith("+")) return digits >= 8 && digits <= 15;
     return /[\s().\-/]/.test(v) && digits >= 9 && digits <= 15;
@@ -181,20 +185,26 @@ function isCompactDateTime(digits: string): boolean {
   return m !== null;
 }
 
+/** What the key says about a number under it (see key-words.ts: PHONE_WORDS, MEASURE_WORDS). */
+export type NumberContext = "phone" | "measure" | "neutral";
+
 /**
  * JSON numbers. Only non-negative integers can be a card or a phone number:
- * - a card: the card rule on its digits (exact up to 2^53, which covers 16-digit Visa, Mastercard and Discover);
- * - a phone, under a key that names a phone (`phoneContext`): 7–15 digits;
- * - a phone, under any other key: 11–15 digits (E.164 with its country code), except epoch milliseconds between 2000
- *   and 2100 and compact date-times (yyyymmddhhmm[ss]). Counts, prices, ids and seconds/ms timestamps are shorter or
- *   in the window; a number of 10 digits or fewer is a phone only under a phone key.
+ * - a card: the card rule on its digits, under any key (exact up to 2^53, which covers 16-digit Visa, Mastercard and
+ *   Discover);
+ * - a phone, under a key that names a phone: 7–15 digits;
+ * - a phone, under a neutral key: 11–15 digits (E.164 with its country code), except epoch milliseconds between 2000
+ *   and 2100 and compact date-times (yyyymmddhhmm[ss]);
+ * - never a phone under a key that names an id or a measure (`order_id`, `file_size_bytes`, `created_at`): Shopify's
+ *   13-digit ids and byte counts are not phone numbers.
+ * A number of 10 digits or fewer is a phone only under a phone key: counts and epoch seconds look the same.
  */
-export function piiInNumber(value: number, phoneContext: boolean): PiiKind | undefined {
+export function piiInNumber(value: number, context: NumberContext): PiiKind | undefined {
   if (!Number.isSafeInteger(value) || value < 0) return undefined;
   const digits = String(value);
   if (looksLikeCardDigits(digits)) return "card";
-  if (phoneContext) return digits.length >= 7 && digits.length <= 15 ? "phone" : undefined;
-  if (digits.length < 11 || digits.length > 15) return undefined;
+  if (context === "phone") return digits.length >= 7 && digits.length <= 15 ? "phone" : undefined;
+  if (context === "measure" || digits.length < 11 || digits.length > 15) return undefined;
   if (value >= MS_EPOCH_2000 && value < MS_EPOCH_2100) return undefined;
   if (isCompactDateTime(digits)) return undefined;
   return "phone";
