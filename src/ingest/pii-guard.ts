@@ -1,7 +1,7 @@
 // The anti-PII guard (seed 000): small flat context/properties objects, no sensitive keys, no values that look like personal data.
 // Pure: the rules live in pii/key-words.ts (keys), pii/values.ts and pii/normalize.ts (values), pii/identifiers.ts (ids).
 import { blockedEntryOf, isDescriptiveKey, numberContextOf, splitKeyWords, type BlockedEntry } from "./pii/key-words";
-import { piiInNumber, piiInString, PII_KIND_LABEL, type PiiKind } from "./pii/values";
+import { piiInNumber, piiInString, PII_KIND_LABEL, type NumberContext, type PiiKind } from "./pii/values";
 
 export { looksLikeEmail, looksLikePhone, luhnValid, piiInNumber, piiInString, PII_KIND_LABEL, type PiiKind } from "./pii/values";
 export { BLOCKED_KEY_WORDS, splitKeyWords } from "./pii/key-words";
@@ -33,21 +33,36 @@ function carriesText(value: unknown): boolean {
   return typeof value === "string" || (Array.isArray(value) && value.some((v) => typeof v === "string"));
 }
 
-/** Why a key is refused for this value, or undefined. Exported for the corpus tests. */
+type KeyFacts = { entry: BlockedEntry | undefined; descriptive: boolean; numbers: NumberContext };
+const KEY_FACTS_CACHE_SIZE = 5_000;
+const keyFactsCache = new Map<string, KeyFacts>();
+
+/** What the key rules say about a key, remembered: events of one client repeat the same keys. */
+function keyFacts(key: string): KeyFacts {
+  let facts = keyFactsCache.get(key);
+  if (!facts) {
+    const words = splitKeyWords(key);
+    facts = { entry: blockedEntryOf(words), descriptive: isDescriptiveKey(words), numbers: numberContextOf(words) };
+    if (keyFactsCache.size >= KEY_FACTS_CACHE_SIZE) keyFactsCache.clear();
+    keyFactsCache.set(key, facts);
+  }
+  return facts;
+}
+
+/** Why a key is refused for this value, or undefined. */
 export function blockedKey(key: string, value: unknown, allowedKeys?: ReadonlySet<string>): BlockedEntry | undefined {
   if (allowedKeys?.has(key)) return undefined;
-  const words = splitKeyWords(key);
-  const entry = blockedEntryOf(words);
+  const { entry, descriptive } = keyFacts(key);
   if (!entry) return undefined;
   if (entry.kind === "free_text") return carriesText(value) ? entry : undefined;
   const shapeOnly = typeof value === "number" || typeof value === "boolean";
-  return shapeOnly && isDescriptiveKey(words) ? undefined : entry;
+  return shapeOnly && descriptive ? undefined : entry;
 }
 
 /** The kind of personal data a scalar value looks like. For a number, the key says whether it may be a phone. */
 export function piiInScalar(value: unknown, key = ""): PiiKind | undefined {
   if (typeof value === "string") return piiInString(value);
-  if (typeof value === "number") return piiInNumber(value, numberContextOf(splitKeyWords(key)));
+  if (typeof value === "number") return piiInNumber(value, keyFacts(key).numbers);
   return undefined;
 }
 

@@ -106,26 +106,53 @@ export function splitKeyWords(key: string): string[] {
     .filter(Boolean);
 }
 
-/** A word matches an entry word as itself, or with a trailing number dropped (`address2`, `cvv2`, `ipv6` stays). */
+/** A word matches an entry word as itself, or with a trailing number dropped (`address2`, `cvv2`; `ipv6` is listed). */
+const formsOf = (word: string): string[] => {
+  const stripped = word.replace(/\d+$/, "");
+  return stripped && stripped !== word ? [word, stripped] : [word];
+};
 const same = (word: string, target: string) => word === target || word.replace(/\d+$/, "") === target;
 
-function findPhrase(words: readonly string[], phrase: readonly string[], lastOnly: boolean): number | undefined {
-  const joined = phrase.join("");
-  for (let i = 0; i < words.length; i++) {
-    if (same(words[i]!, joined) && (!lastOnly || i === words.length - 1)) return i;
-    if (i + phrase.length > words.length) continue;
-    if (phrase.every((p, j) => same(words[i + j]!, p)) && (!lastOnly || i + phrase.length === words.length)) return i;
-  }
-  return undefined;
+// The list compiled once, indexed by an entry's first word and by its glued form, so a key costs a few map lookups
+// instead of a pass over every entry.
+type Compiled = { entry: BlockedEntry; order: number; parts: string[] };
+const BY_FIRST_WORD = new Map<string, Compiled[]>();
+const BY_GLUED = new Map<string, Compiled[]>();
+BLOCKED_KEY_WORDS.forEach((entry, order) => {
+  const parts = entry.words.split(" ");
+  const compiled = { entry, order, parts };
+  BY_FIRST_WORD.set(parts[0]!, [...(BY_FIRST_WORD.get(parts[0]!) ?? []), compiled]);
+  if (parts.length > 1) BY_GLUED.set(parts.join(""), [...(BY_GLUED.get(parts.join("")) ?? []), compiled]);
+});
+const HARMLESS_PARTS = HARMLESS_COMPOUNDS.map((c) => c.split(" "));
+
+function containsPhrase(words: readonly string[], parts: readonly string[]): boolean {
+  for (let i = 0; i + parts.length <= words.length; i++) if (parts.every((p, j) => same(words[i + j]!, p))) return true;
+  return false;
 }
 
 function coveredByHarmless(words: readonly string[], entry: BlockedEntry): boolean {
-  return HARMLESS_COMPOUNDS.some((compound) => findPhrase(words, compound.split(" "), false) !== undefined && compound.includes(entry.words));
+  return HARMLESS_PARTS.some((parts, i) => HARMLESS_COMPOUNDS[i]!.includes(entry.words) && containsPhrase(words, parts));
 }
 
-/** The first blocked entry the key's words contain, if any. */
+/** The blocked entry the key's words contain (the earliest in the list when several do), if any. */
 export function blockedEntryOf(words: readonly string[]): BlockedEntry | undefined {
-  return BLOCKED_KEY_WORDS.find((entry) => findPhrase(words, entry.words.split(" "), entry.last === true) !== undefined && !coveredByHarmless(words, entry));
+  let best: Compiled | undefined;
+  const consider = (c: Compiled) => {
+    if (!best || c.order < best.order) best = c;
+  };
+  words.forEach((word, i) => {
+    for (const form of formsOf(word)) {
+      for (const c of BY_GLUED.get(form) ?? []) if (!c.entry.last || i === words.length - 1) consider(c);
+      for (const c of BY_FIRST_WORD.get(form) ?? []) {
+        const end = i + c.parts.length;
+        if (end > words.length || (c.entry.last && end !== words.length)) continue;
+        if (c.parts.every((p, j) => j === 0 || same(words[i + j]!, p))) consider(c);
+      }
+    }
+  });
+  const found = (best as Compiled | undefined)?.entry;
+  return found && !coveredByHarmless(words, found) ? found : undefined;
 }
 
 export function isDescriptiveKey(words: readonly string[]): boolean {

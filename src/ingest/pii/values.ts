@@ -19,14 +19,15 @@ const DOTTED_DOMAIN = String.raw`(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\
 const SINGLE_LABEL = String.raw`\p{L}[\p{L}\p{N}-]*(?![\p{L}\p{N}.@-])`;
 const EMAIL_DOTTED = new RegExp(`${LOCAL}@${DOTTED_DOMAIN}`, "iu");
 const EMAIL_SINGLE = new RegExp(`(?<![\\p{L}\\p{N}._%+-])${LOCAL}@${SINGLE_LABEL}`, "iu");
+const SPELLED_AT = /[([{<]\s*at\s*[)\]}>]|\sat\s/i;
 
 /**
  * An address anywhere in the value: local@domain with a dotted domain (also in the spelled-out `name(at)example.com`
  * form), or local@label with a literal `@` and a one-label host (`root@localhost`, `a@b`).
  */
 function hasEmail(normalized: string): boolean {
-  if (!normalized.includes("@") && !/at/i.test(normalized)) return false;
-  return EMAIL_SINGLE.test(normalized) || EMAIL_DOTTED.test(normalized) || EMAIL_DOTTED.test(spellOutAddress(normalized));
+  if (normalized.includes("@") && (EMAIL_SINGLE.test(normalized) || EMAIL_DOTTED.test(normalized))) return true;
+  return SPELLED_AT.test(normalized) && EMAIL_DOTTED.test(spellOutAddress(normalized));
 }
 
 // --- phone -------------------------------------------------------------------------------------------------------
@@ -56,6 +57,7 @@ function hasPhone(normalized: string): boolean {
     if (v.startsWith("+")) return digits >= 8 && digits <= 15;
     return /[\s().\-/]/.test(v) && digits >= 9 && digits <= 15;
   }
+  if (!normalized.includes("+")) return false;
   for (const m of normalized.matchAll(EMBEDDED_INTERNATIONAL)) {
     const digits = digitCount(m[0]);
     if (digits >= 8 && digits <= 15) return true;
@@ -146,7 +148,8 @@ function isIpv6(candidate: string): boolean {
 
 /** Full (8 groups), compressed (`2001:db8::1`, `fe80::1%eth0`) and IPv4-mapped forms, anywhere in the value. */
 function hasIpv6(normalized: string): boolean {
-  if (!normalized.includes(":")) return false;
+  // Two colons at most four hex digits apart, or no address can be in the value (a URL's "https://" is not).
+  if (!/[0-9a-f]{0,4}:[0-9a-f]{0,4}:/i.test(normalized)) return false;
   for (const m of normalized.matchAll(/[0-9a-f:.]+/gi)) {
     const before = normalized[m.index - 1];
     const after = normalized[m.index + m[0].length];
@@ -168,10 +171,12 @@ const BEARER = /\bbearer\s+[\w.~+/-]{16,}/i;
 export function piiInString(value: string): PiiKind | undefined {
   const v = normalizeValue(value);
   if (hasEmail(v)) return "email";
-  if (JWT.test(v) || BEARER.test(v)) return "credential";
-  if (hasIpv4(v) || hasIpv6(v)) return "ip";
-  if (hasPhone(v)) return "phone";
-  if (hasCard(v)) return "card";
+  if ((v.includes("eyJ") && JWT.test(v)) || (/bearer/i.test(v) && BEARER.test(v))) return "credential";
+  // The rest need digits (or, for IPv6, a colon): most values have neither and stop here.
+  const digits = digitCount(v);
+  if ((digits >= 4 && v.includes(".") && hasIpv4(v)) || (v.includes(":") && hasIpv6(v))) return "ip";
+  if (digits >= 3 && hasPhone(v)) return "phone";
+  if (digits >= 13 && hasCard(v)) return "card";
   return undefined;
 }
 
