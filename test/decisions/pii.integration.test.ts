@@ -1,7 +1,7 @@
 // The anti-PII guard on POST /v1/decisions: identifiers refused (400) or pseudonymised per project, the context checked.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { bearer, json, newProject } from "../helpers/api";
+import { asOperator, bearer, hs256, json, newProject, uniqueId } from "../helpers/api";
 import { askDecision } from "./helpers";
 
 const CONTEXT = { post_type: "carousel", objective: "sales" };
@@ -62,5 +62,15 @@ describe("POST /v1/decisions and personal data", () => {
     await json(`/v1/admin/projects/${p.id}`, { pii_allowed_keys: ["email_verified"] }, bearer(p.admin), "PATCH");
     expect((await askDecision(p.admin, { unit_id: "u", context: { ...CONTEXT, email_verified: true } })).res.status).toBe(200);
     expect((await askDecision(p.admin, { unit_id: "u", context: { ...CONTEXT, email_verified: "a@b.com" } })).body.error?.code).toBe("pii_value");
+  });
+
+  it("answers 404 project_not_found for an unknown project, before anything is recorded (the settings read finds no row)", async () => {
+    const missing = uniqueId("p-missing");
+    const asAdmin = await askDecision(await hs256({ sub: "a", role: "admin", project: missing }), { unit_id: "u", context: CONTEXT });
+    expect(asAdmin.res.status).toBe(404);
+    expect(asAdmin.body.error?.code).toBe("project_not_found");
+    const res = await json(`/v1/decisions?project=${missing}`, { decision_type: "image_pregen", unit_id: "u", context: CONTEXT }, asOperator);
+    expect(res.status).toBe(404);
+    expect(await decisionsOf(missing)).toEqual([]);
   });
 });
