@@ -10,6 +10,10 @@ export const projects = sqliteTable("projects", {
   timeZone: text("time_zone").notNull().default("UTC"),
   /** The event that marks a sign-up, for registration cohorts. */
   signupEvent: text("signup_event"),
+  /** What happens to a stored identifier that looks like personal data: `refuse` or `pseudonymize` (src/ingest/pii/identifiers.ts). */
+  piiIdentifiers: text("pii_identifiers").notNull().default("refuse"),
+  /** JSON array of context/properties keys the anti-PII key rules skip; their values are still checked. */
+  piiAllowedKeys: text("pii_allowed_keys").notNull().default("[]"),
   createdAt: integer("created_at").notNull(),
 });
 

@@ -3,7 +3,7 @@ import { database } from "../db/client";
 import { config, type Env } from "../env";
 import { ApiError } from "../http/errors";
 import { log } from "../http/log";
-import { checkFlatObject } from "../ingest/pii-guard";
+import { projectRegistry } from "../projects/event-names";
 import { cryptoRng } from "../stats/random";
 import { activePolicy } from "./active-policy";
 import type { BucketKey } from "./arm-stats";
@@ -15,6 +15,7 @@ import { policyFor } from "./policies";
 import type { PolicyDecision, PolicyParams } from "./policies/policy";
 import { findPolicyStart, recordPolicyStart } from "./policy-starts";
 import { findDecisionByRequestId, recordDecision, type DecisionRow } from "./record-decision";
+import { checkContext, screenIdentifiers } from "./screen-request";
 
 export type DecideRequest = {
   decision_type: string;
@@ -42,10 +43,15 @@ export function decisionView(row: DecisionRow, extra: { fallback_reason?: string
   };
 }
 
-export async function decide(env: Env, projectId: string, req: DecideRequest, opts: DecideOptions = {}) {
+export async function decide(env: Env, projectId: string, asked: DecideRequest, opts: DecideOptions = {}) {
   const now = opts.now ?? Date.now();
   const cfg = config(env);
   const db = database(env.DB);
+
+  // The project's PII settings: the registry ingest reads too, cached for REGISTRY_CACHE_SECONDS.
+  const registry = await projectRegistry(db, projectId, cfg.REGISTRY_CACHE_SECONDS);
+  if (!registry) throw new ApiError(404, "project_not_found", `No project '${projectId}'`);
+  const req = await screenIdentifiers(asked, registry.pii, projectId, cfg.USER_ID_SALT);
 
   // Idempotent by request_id: the same request gets the decision it got the first time.
   if (req.request_id) {
@@ -56,8 +62,7 @@ export async function decide(env: Env, projectId: string, req: DecideRequest, op
     }
   }
 
-  const violation = checkFlatObject("context", req.context)[0];
-  if (violation) throw new ApiError(400, violation.code, violation.message);
+  checkContext(req.context, registry.pii);
 
   const type = await requireDecisionType(db, projectId, req.decision_type, cfg.REGISTRY_CACHE_SECONDS);
   const bucket = await resolveBucket(db, projectId, type.name, type.config.bucket_fields, req.context, type.config.max_values_per_field, now);

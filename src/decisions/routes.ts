@@ -38,7 +38,7 @@ export class PostDecision extends OpenAPIRoute<[AppContext]> {
           "application/json": {
             schema: z.object({
               decision_type: z.string().min(1).max(64),
-              unit_id: z.string().min(1).max(200).describe("Who or what the decision is for (a user, a post idea)"),
+              unit_id: z.string().min(1).max(200).describe("Who or what the decision is for (a user, a post idea). Like request_id and resource_*, refused or pseudonymised when it looks like personal data (the project's pii_identifiers)"),
               context: z.record(z.string(), z.unknown()).default({}).describe("Flat object; the decision type's bucket fields are read from it. Checked by the anti-PII guard"),
               resource_type: z.string().min(1).max(64).optional(),
               resource_id: z.string().min(1).max(128).optional(),
@@ -53,9 +53,8 @@ export class PostDecision extends OpenAPIRoute<[AppContext]> {
   };
   async handle(c: AppContext) {
     const { body, query } = await this.getValidatedData<typeof this.schema>();
-    const projectId = projectOf(c.get("principal"), query.project);
-    if (c.get("principal").kind === "operator") await requireProject(database(c.env.DB), projectId);
-    return decide(c.env, projectId, body);
+    // decide() reads the project's settings and answers 404 project_not_found for an unknown one.
+    return decide(c.env, projectOf(c.get("principal"), query.project), body);
   }
 }
 

@@ -6,10 +6,9 @@ import { ApiError } from "../http/errors";
 import { log } from "../http/log";
 import { readBodyLimited } from "../http/read-body";
 import { mayImportHistory, projectOf } from "../http/principal";
-import { registeredEventNames } from "../projects/event-names";
-import { requireProject } from "../projects/projects";
+import { projectRegistry } from "../projects/event-names";
 import { enqueueEvents } from "./enqueue";
-import { requestFacts, toEventRow } from "./enrich";
+import { requestFacts, toEventRow, tokenSubject } from "./enrich";
 import { parseIngestBody } from "./parse-body";
 import { validateEvents } from "./validate-events";
 
@@ -26,12 +25,20 @@ export async function ingestEvents(c: AppContext): Promise<Response> {
     throw new ApiError(403, "historical_import_forbidden", "Only an admin may send a historical_migration import");
   }
 
-  const registeredNames = await registeredEventNames(db, projectId, cfg.REGISTRY_CACHE_SECONDS);
-  // Every project starts with the default names, so an empty registry means the project does not exist.
-  if (registeredNames.size === 0) await requireProject(db, projectId);
+  // Event names and PII settings come in one cached read.
+  const registry = await projectRegistry(db, projectId, cfg.REGISTRY_CACHE_SECONDS);
+  if (!registry) throw new ApiError(404, "project_not_found", `No project '${projectId}'`);
 
   const now = Date.now();
-  const { valid, rejected } = validateEvents(body.events, { now, registeredNames, historicalMigration, maxEventBytes: cfg.MAX_EVENT_BYTES });
+  const { valid, rejected } = validateEvents(body.events, {
+    now,
+    registeredNames: registry.names,
+    historicalMigration,
+    maxEventBytes: cfg.MAX_EVENT_BYTES,
+    pii: registry.pii,
+    canPseudonymize: cfg.USER_ID_SALT !== undefined,
+    subject: tokenSubject(principal),
+  });
   if (valid.length === 0) {
     const allTooLarge = rejected.every((r) => r.code === "event_too_large");
     throw new ApiError(
@@ -45,7 +52,7 @@ export async function ingestEvents(c: AppContext): Promise<Response> {
   const facts = requestFacts(c.req.header("user-agent"), (c.req.raw.cf as { country?: unknown } | undefined)?.country, now);
   const salt = cfg.ANONYMIZE_USER_IDS ? cfg.USER_ID_SALT! : null;
   const idempotencyKey = c.req.header("idempotency-key")?.slice(0, 255) || undefined;
-  const rows = await Promise.all(valid.map((v) => toEventRow(v, projectId, principal, facts, salt, idempotencyKey)));
+  const rows = await Promise.all(valid.map((v) => toEventRow(v, projectId, principal, facts, salt, idempotencyKey, cfg.USER_ID_SALT ?? null)));
 
   const { refused, error } = await enqueueEvents(c.env.EVENTS_QUEUE, rows);
   if (refused.length > 0) log.error("enqueue_failed", { project: projectId, events: rows.length, refused: refused.length, error: String(error) });

@@ -1,4 +1,11 @@
-// The anti-PII guard (seed 000): small flat context/properties objects, no sensitive keys, no values that look like contact data.
+// The anti-PII guard (seed 000): small flat context/properties objects, no sensitive keys, no values that look like personal data.
+// Pure: the rules live in pii/key-words.ts (keys), pii/values.ts and pii/normalize.ts (values), pii/identifiers.ts (ids).
+import { blockedEntryOf, isDescriptiveKey, numberContextOf, splitKeyWords, type BlockedEntry } from "./pii/key-words";
+import { piiInNumber, piiInString, PII_KIND_LABEL, type NumberContext, type PiiKind } from "./pii/values";
+
+export { looksLikeEmail, looksLikePhone, luhnValid, piiInNumber, piiInString, PII_KIND_LABEL, type PiiKind } from "./pii/values";
+export { BLOCKED_KEY_WORDS, splitKeyWords } from "./pii/key-words";
+
 export const PII_LIMITS = {
   maxKeys: 32,
   maxObjectBytes: 2048,
@@ -6,63 +13,74 @@ export const PII_LIMITS = {
   maxArrayLength: 16,
 } as const;
 
-/** Case-insensitive substrings: `user_email`, `PromptText` and `billingAddress` are all refused. */
-export const BLOCKED_KEY_PARTS = [
-  "content", "prompt", "email", "e_mail", "phone", "mobile", "password", "passwd", "token", "secret",
-  "name", "address", "ssn", "cpf", "passport", "birth", "credit_card", "card_number", "iban", "ip_addr",
-] as const;
-
-/**
- * Seed 000 asks clients to send sizes and flags instead of the text (`content_len`, `has_html`): a key that
- * only describes a sensitive field's shape is allowed when its value is a number or a boolean.
- */
-const DESCRIPTIVE_KEY = /(^(has|is)_|_(len|length|count|size|chars|words)$)/i;
-
-const KEY_PATTERN = /^[A-Za-z0-9_$][A-Za-z0-9_.\-:$]{0,63}$/;
-const EMAIL = /[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[a-z]{2,}/i;
-const PHONE_SHAPE = /^\+?[\d\s().\-/]+$/;
-
-export function looksLikeEmail(value: string): boolean {
-  return EMAIL.test(value);
-}
-
-/**
- * An international number (+ and 8–15 digits) or a formatted one (separators and 9–15 digits). Bare digit strings
- * are left alone: numeric ids and timestamps look exactly like unformatted phone numbers.
- */
-export function looksLikePhone(value: string): boolean {
-  const v = value.trim();
-  if (!PHONE_SHAPE.test(v)) return false;
-  // Signed decimals ("-3.14159265", "+2.5") and dates share the phone alphabet; neither has a phone's shape.
-  if (/^[-+]?\d+\.\d+$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
-  const digits = v.replace(/\D/g, "").length;
-  if (v.startsWith("+")) return digits >= 8 && digits <= 15;
-  return /[\s().\-/]/.test(v) && digits >= 9 && digits <= 15;
-}
+/** Keys are names, not data. `/` is allowed for posthog-js's `$feature/<flag>` keys. */
+export const KEY_PATTERN = /^[A-Za-z0-9_$][A-Za-z0-9_.\-:$/]{0,63}$/;
 
 export type PiiViolation = { code: string; message: string };
 
-function blockedPart(key: string): string | undefined {
-  const lower = key.toLowerCase();
-  return BLOCKED_KEY_PARTS.find((part) => lower.includes(part));
+export type PiiGuardOptions = {
+  /** The project's allow-list: these exact keys skip the key rules. Their values are still checked. */
+  allowedKeys?: ReadonlySet<string>;
+};
+
+const WHY: Record<BlockedEntry["kind"], string> = {
+  personal: "it may carry personal data",
+  secret: "it may carry a secret",
+  free_text: "it may carry text a person wrote",
+};
+
+function carriesText(value: unknown): boolean {
+  return typeof value === "string" || (Array.isArray(value) && value.some((v) => typeof v === "string"));
+}
+
+type KeyFacts = { entry: BlockedEntry | undefined; descriptive: boolean; numbers: NumberContext };
+const KEY_FACTS_CACHE_SIZE = 5_000;
+const keyFactsCache = new Map<string, KeyFacts>();
+
+/** What the key rules say about a key, remembered: events of one client repeat the same keys. */
+function keyFacts(key: string): KeyFacts {
+  let facts = keyFactsCache.get(key);
+  if (!facts) {
+    const words = splitKeyWords(key);
+    facts = { entry: blockedEntryOf(words), descriptive: isDescriptiveKey(words), numbers: numberContextOf(words) };
+    if (keyFactsCache.size >= KEY_FACTS_CACHE_SIZE) keyFactsCache.clear();
+    keyFactsCache.set(key, facts);
+  }
+  return facts;
+}
+
+/** Why a key is refused for this value, or undefined. */
+export function blockedKey(key: string, value: unknown, allowedKeys?: ReadonlySet<string>): BlockedEntry | undefined {
+  if (allowedKeys?.has(key)) return undefined;
+  const { entry, descriptive } = keyFacts(key);
+  if (!entry) return undefined;
+  if (entry.kind === "free_text") return carriesText(value) ? entry : undefined;
+  const shapeOnly = typeof value === "number" || typeof value === "boolean";
+  return shapeOnly && descriptive ? undefined : entry;
+}
+
+/** The kind of personal data a scalar value looks like. For a number, the key says whether it may be a phone. */
+export function piiInScalar(value: unknown, key = ""): PiiKind | undefined {
+  if (typeof value === "string") return piiInString(value);
+  if (typeof value === "number") return piiInNumber(value, keyFacts(key).numbers);
+  return undefined;
 }
 
 function scalarViolation(field: string, key: string, value: unknown): PiiViolation | undefined {
   if (value === null || typeof value === "boolean") return undefined;
-  if (typeof value === "number") return Number.isFinite(value) ? undefined : { code: "invalid_value", message: `${field}.${key} must be a finite number` };
-  if (typeof value === "string") {
-    if (value.length > PII_LIMITS.maxStringLength) {
-      return { code: "value_too_long", message: `${field}.${key} is longer than ${PII_LIMITS.maxStringLength} characters` };
-    }
-    if (looksLikeEmail(value)) return { code: "pii_value", message: `${field}.${key} looks like an email address` };
-    if (looksLikePhone(value)) return { code: "pii_value", message: `${field}.${key} looks like a phone number` };
-    return undefined;
+  if (typeof value === "number" && !Number.isFinite(value)) return { code: "invalid_value", message: `${field}.${key} must be a finite number` };
+  if (typeof value === "string" && value.length > PII_LIMITS.maxStringLength) {
+    return { code: "value_too_long", message: `${field}.${key} is longer than ${PII_LIMITS.maxStringLength} characters` };
   }
-  return { code: "not_flat", message: `${field}.${key} must be a string, number, boolean, null or a short array of those` };
+  if (typeof value !== "number" && typeof value !== "string") {
+    return { code: "not_flat", message: `${field}.${key} must be a string, number, boolean, null or a short array of those` };
+  }
+  const kind = piiInScalar(value, key);
+  return kind ? { code: "pii_value", message: `${field}.${key} looks like ${PII_KIND_LABEL[kind]}` } : undefined;
 }
 
 /** Checks one context/properties object. Messages name the key, never the value. */
-export function checkFlatObject(field: "context" | "properties", obj: unknown): PiiViolation[] {
+export function checkFlatObject(field: "context" | "properties", obj: unknown, opts: PiiGuardOptions = {}): PiiViolation[] {
   if (obj === undefined || obj === null) return [];
   if (typeof obj !== "object" || Array.isArray(obj)) return [{ code: "invalid_field", message: `${field} must be a JSON object` }];
   const entries = Object.entries(obj as Record<string, unknown>);
@@ -74,12 +92,12 @@ export function checkFlatObject(field: "context" | "properties", obj: unknown): 
   for (const [key, value] of entries) {
     // A key is a name, not data: one that is not identifier-like (an email, a sentence) is refused without being echoed.
     if (!KEY_PATTERN.test(key)) {
-      violations.push({ code: "invalid_key", message: `${field} has a key that is not an identifier (letters, digits, _ . - : $; at most 64)` });
+      violations.push({ code: "invalid_key", message: `${field} has a key that is not an identifier (letters, digits, _ . - : $ /; at most 64)` });
       continue;
     }
-    const blocked = blockedPart(key);
-    if (blocked && !(DESCRIPTIVE_KEY.test(key) && (typeof value === "number" || typeof value === "boolean"))) {
-      violations.push({ code: "pii_key", message: `${field}.${key} is a blocked key (it may carry personal data: '${blocked}')` });
+    const blocked = blockedKey(key, value, opts.allowedKeys);
+    if (blocked) {
+      violations.push({ code: "pii_key", message: `${field}.${key} is a blocked key (${WHY[blocked.kind]}: '${blocked.words}')` });
       continue;
     }
     if (Array.isArray(value)) {

@@ -1,5 +1,6 @@
 // Validates each raw event on its own, so one bad event is rejected by index while the good ones beside it go on.
-import { checkFlatObject, looksLikeEmail, looksLikePhone } from "./pii-guard";
+import { checkFlatObject } from "./pii-guard";
+import { DEFAULT_PII_SETTINGS, screenIdentifier, type PiiSettings } from "./pii/identifiers";
 import { incomingEventSchema, type IncomingEvent, type Rejection } from "./event-schema";
 
 const HOUR = 3_600_000;
@@ -12,14 +13,27 @@ export type ValidationContext = {
   /** An admin's historical import lifts the 30-day past bound (PostHog's historical_migration). */
   historicalMigration: boolean;
   maxEventBytes: number;
+  /** The project's PII settings (identifier mode, allowed keys); the safe defaults when absent. */
+  pii?: PiiSettings;
+  /** Whether USER_ID_SALT is set, without which nothing can be pseudonymised. */
+  canPseudonymize?: boolean;
+  /** A user JWT's sub: it replaces the body's user_id in storage, so it is the user_id checked. */
+  subject?: string;
 };
 
-export type ValidEvent = { index: number; event: IncomingEvent; occurredAt: number };
+export type ValidEvent = {
+  index: number;
+  event: IncomingEvent;
+  occurredAt: number;
+  /** Identifiers that look like personal data, to be replaced by their HMAC before the event is queued. */
+  pseudonymize?: IdentifierField[];
+};
 
 const encoder = new TextEncoder();
 
-/** Top-level strings a client fills freely (the UUID and date fields cannot hold contact data). */
-const FREE_TEXT_FIELDS = ["user_id", "request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src"] as const;
+/** Every top-level identifier that is stored (the UUID ones cannot hold contact data, but are screened all the same). */
+export const IDENTIFIER_FIELDS = ["user_id", "request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src", "client_session_id", "event_id"] as const;
+export type IdentifierField = (typeof IDENTIFIER_FIELDS)[number];
 
 export function validateEvent(raw: unknown, index: number, ctx: ValidationContext): ValidEvent | Rejection {
   const reject = (code: string, message: string): Rejection => ({ index, code, message });
@@ -46,16 +60,20 @@ export function validateEvent(raw: unknown, index: number, ctx: ValidationContex
     return reject("occurred_at_too_old", "occurred_at is more than 30 days in the past (an admin's historical_migration import may backfill it)");
   }
 
-  for (const field of FREE_TEXT_FIELDS) {
-    const value = event[field];
-    if (value && (looksLikeEmail(value) || looksLikePhone(value))) {
-      return reject("pii_value", `${field} looks like an email address or phone number; send a pseudonymous id`);
-    }
+  const pii = ctx.pii ?? DEFAULT_PII_SETTINGS;
+  const pseudonymize: IdentifierField[] = [];
+  for (const field of IDENTIFIER_FIELDS) {
+    const fromToken = field === "user_id" && ctx.subject !== undefined;
+    const value = fromToken ? ctx.subject : event[field];
+    const verdict = screenIdentifier(fromToken ? "user_id (the user token's sub)" : field, value, pii.identifierMode, ctx.canPseudonymize ?? false);
+    if (verdict.action === "refuse") return reject("pii_value", verdict.message);
+    if (verdict.action === "pseudonymize") pseudonymize.push(field);
   }
-  const violation = [...checkFlatObject("context", event.context), ...checkFlatObject("properties", event.properties)][0];
+  const opts = { allowedKeys: pii.allowedKeys };
+  const violation = [...checkFlatObject("context", event.context, opts), ...checkFlatObject("properties", event.properties, opts)][0];
   if (violation) return reject(violation.code, violation.message);
 
-  return { index, event, occurredAt };
+  return pseudonymize.length > 0 ? { index, event, occurredAt, pseudonymize } : { index, event, occurredAt };
 }
 
 export function validateEvents(raws: unknown[], ctx: ValidationContext) {

@@ -1,18 +1,38 @@
-// The per-project event-name registry: only registered names are accepted at ingest.
+// The per-project registry the hot paths read: registered event names (only those are accepted) and the PII settings.
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { eventNames } from "../db/schema";
+import { eventNames, projects } from "../db/schema";
 import { TtlCache } from "../http/ttl-cache";
+import { parsePiiSettings, type PiiSettings } from "../ingest/pii/identifiers";
 
-const registry = new TtlCache<Set<string>>();
+export type ProjectRegistry = { names: Set<string>; pii: PiiSettings };
 
-export async function registeredEventNames(db: Database, projectId: string, cacheSeconds: number): Promise<Set<string>> {
+const registry = new TtlCache<ProjectRegistry | null>();
+
+/**
+ * One query (the project row joined to its names) behind one cache entry, so ingest pays one round trip at most per
+ * REGISTRY_CACHE_SECONDS for both, and decisions share the entry. Null when the project does not exist.
+ */
+export async function projectRegistry(db: Database, projectId: string, cacheSeconds: number): Promise<ProjectRegistry | null> {
   const cached = registry.get(projectId);
-  if (cached) return cached;
-  const rows = await db.select({ name: eventNames.name }).from(eventNames).where(eq(eventNames.projectId, projectId)).all();
-  const names = new Set(rows.map((r) => r.name));
-  registry.set(projectId, names, cacheSeconds * 1000);
-  return names;
+  if (cached !== undefined) return cached;
+  const rows = await db
+    .select({ name: eventNames.name, piiIdentifiers: projects.piiIdentifiers, piiAllowedKeys: projects.piiAllowedKeys })
+    .from(projects)
+    .leftJoin(eventNames, eq(eventNames.projectId, projects.id))
+    .where(eq(projects.id, projectId))
+    .all();
+  const first = rows[0];
+  const entry = first
+    ? { names: new Set(rows.flatMap((r) => (r.name === null ? [] : [r.name]))), pii: parsePiiSettings(first.piiIdentifiers, first.piiAllowedKeys) }
+    : null;
+  registry.set(projectId, entry, cacheSeconds * 1000);
+  return entry;
+}
+
+/** After a change to a project's names or settings; other isolates see it within REGISTRY_CACHE_SECONDS. */
+export function forgetProjectRegistry(projectId: string): void {
+  registry.delete(projectId);
 }
 
 export async function listEventNames(db: Database, projectId: string) {
@@ -27,5 +47,5 @@ export async function addEventNames(db: Database, projectId: string, names: Arra
     const chunk = names.slice(i, i + 25).map((n) => ({ projectId, name: n.name, description: n.description ?? null, createdAt: now }));
     await db.insert(eventNames).values(chunk).onConflictDoNothing();
   }
-  registry.delete(projectId);
+  forgetProjectRegistry(projectId);
 }

@@ -4,6 +4,7 @@ import type { Database } from "../db/client";
 import { eventNames, projects } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { DEFAULT_EVENT_NAMES } from "./default-event-names";
+import { forgetProjectRegistry } from "./event-names";
 
 export type Project = typeof projects.$inferSelect;
 
@@ -34,10 +35,24 @@ export async function requireProject(db: Database, id: string): Promise<Project>
 export async function updateProject(
   db: Database,
   id: string,
-  changes: { name?: string; timeZone?: string; signupEvent?: string | null; ingestRateLimitPerMinute?: number | null },
+  changes: {
+    name?: string;
+    timeZone?: string;
+    signupEvent?: string | null;
+    ingestRateLimitPerMinute?: number | null;
+    piiIdentifiers?: string;
+    /** Stored as a JSON array. */
+    piiAllowedKeys?: string[];
+  },
 ): Promise<Project> {
-  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  if (Object.keys(set).length > 0) await db.update(projects).set(set).where(eq(projects.id, id));
+  const { piiAllowedKeys, ...rest } = changes;
+  const set = Object.fromEntries(
+    Object.entries({ ...rest, piiAllowedKeys: piiAllowedKeys && JSON.stringify(piiAllowedKeys) }).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(set).length > 0) {
+    await db.update(projects).set(set).where(eq(projects.id, id));
+    forgetProjectRegistry(id);
+  }
   return requireProject(db, id);
 }
 

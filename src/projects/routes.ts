@@ -6,26 +6,36 @@ import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { requireOperator, requireProjectAdmin } from "../http/principal";
+import { config } from "../env";
+import { KEY_PATTERN } from "../ingest/pii-guard";
+import { parsePiiSettings, PII_IDENTIFIER_MODES } from "../ingest/pii/identifiers";
 import { validTimeZone } from "../reports/time-zones";
 import { EVENT_NAME_PATTERN } from "./default-event-names";
 import { addEventNames, listEventNames } from "./event-names";
 import { createProject, listProjects, requireProject, updateProject, type Project } from "./projects";
 import { createKey, listKeys, revokeKey } from "./publishable-keys";
 
-const projectView = (p: Project) => ({
-  id: p.id,
-  name: p.name,
-  ingest_rate_limit_per_minute: p.ingestRateLimitPerMinute,
-  time_zone: p.timeZone,
-  signup_event: p.signupEvent,
-  created_at: new Date(p.createdAt).toISOString(),
-});
+const projectView = (p: Project) => {
+  const pii = parsePiiSettings(p.piiIdentifiers, p.piiAllowedKeys);
+  return {
+    id: p.id,
+    name: p.name,
+    ingest_rate_limit_per_minute: p.ingestRateLimitPerMinute,
+    time_zone: p.timeZone,
+    signup_event: p.signupEvent,
+    pii_identifiers: pii.identifierMode,
+    pii_allowed_keys: [...pii.allowedKeys],
+    created_at: new Date(p.createdAt).toISOString(),
+  };
+};
 const projectSchema = z.object({
   id: z.string(),
   name: z.string(),
   ingest_rate_limit_per_minute: z.number().nullable(),
   time_zone: z.string().describe("IANA zone reports cut days in"),
   signup_event: z.string().nullable().describe("The event registration cohorts start from"),
+  pii_identifiers: z.enum(PII_IDENTIFIER_MODES).describe("What happens to a stored identifier that looks like personal data (docs/ingestion.md §3)"),
+  pii_allowed_keys: z.array(z.string()).describe("context/properties keys the anti-PII key rules skip; their values are still checked"),
   created_at: z.string(),
 });
 const keySchema = z.object({
@@ -115,10 +125,16 @@ export class GetProject extends OpenAPIRoute<[AppContext]> {
 
 const timeZone = z.string().max(64).refine(validTimeZone, "an IANA time zone such as UTC or America/Sao_Paulo");
 
+export const MAX_PII_ALLOWED_KEYS = 100;
+const piiAllowedKeys = z
+  .array(z.string().regex(KEY_PATTERN, "each key must be an identifier (letters, digits, _ . - : $ /; at most 64)"))
+  .max(MAX_PII_ALLOWED_KEYS)
+  .refine((keys) => new Set(keys).size === keys.length, "keys must not repeat");
+
 export class UpdateProject extends OpenAPIRoute<[AppContext]> {
   schema = {
     tags: ["admin"],
-    summary: "Change a project's settings: name, time zone, sign-up event, ingest quota",
+    summary: "Change a project's settings: name, time zone, sign-up event, ingest quota, PII handling",
     security: bearerOnly,
     request: {
       params: projectParam,
@@ -130,6 +146,8 @@ export class UpdateProject extends OpenAPIRoute<[AppContext]> {
               time_zone: timeZone.optional(),
               signup_event: z.string().regex(EVENT_NAME_PATTERN).nullable().optional(),
               ingest_rate_limit_per_minute: z.number().int().positive().nullable().optional(),
+              pii_identifiers: z.enum(PII_IDENTIFIER_MODES).optional().describe("refuse (default) or pseudonymize (needs USER_ID_SALT)"),
+              pii_allowed_keys: piiAllowedKeys.optional().describe("Replaces the list; [] clears it"),
             }),
           },
         },
@@ -140,12 +158,18 @@ export class UpdateProject extends OpenAPIRoute<[AppContext]> {
   async handle(c: AppContext) {
     const { params, body } = await this.getValidatedData<typeof this.schema>();
     await adminProject(c, params.project);
+    // Refused now rather than at every event: pseudonymising needs the deployment's secret.
+    if (body.pii_identifiers === "pseudonymize" && !config(c.env).USER_ID_SALT) {
+      throw new ApiError(400, "user_id_salt_required", "pii_identifiers=pseudonymize needs the deployment secret USER_ID_SALT; set it first");
+    }
     const db = database(c.env.DB);
     return projectView(await updateProject(db, params.project, {
       name: body.name,
       timeZone: body.time_zone,
       signupEvent: body.signup_event,
       ingestRateLimitPerMinute: body.ingest_rate_limit_per_minute,
+      piiIdentifiers: body.pii_identifiers,
+      piiAllowedKeys: body.pii_allowed_keys,
     }));
   }
 }

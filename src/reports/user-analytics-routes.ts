@@ -8,6 +8,7 @@ import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { projectOf } from "../http/principal";
 import { pseudonymizeUserId } from "../ingest/enrich";
+import { parsePiiSettings, screenIdentifier } from "../ingest/pii/identifiers";
 import { requireProject } from "../projects/projects";
 import { cachedReport, REPORT_TTL_SECONDS, reportCacheKey } from "./report-cache";
 import { analyzeUser, type UserEvent } from "./user-analytics";
@@ -34,7 +35,11 @@ export class GetUserAnalytics extends OpenAPIRoute<[AppContext]> {
     if (principal.kind === "publishable_key") throw new ApiError(403, "forbidden", "Publishable keys can only send events");
     const project = await requireProject(database(c.env.DB), projectId);
     const cfg = config(c.env);
-    const storedId = cfg.ANONYMIZE_USER_IDS ? await pseudonymizeUserId(cfg.USER_ID_SALT!, projectId, params.user_id) : params.user_id;
+    // Stored hashed when every id is (ANONYMIZE_USER_IDS), or when this one looked like personal data and the project
+    // pseudonymises such ids (an email as a JWT's sub): look it up the same way.
+    const { identifierMode } = parsePiiSettings(project.piiIdentifiers, project.piiAllowedKeys);
+    const hashed = cfg.ANONYMIZE_USER_IDS || screenIdentifier("user_id", params.user_id, identifierMode, cfg.USER_ID_SALT !== undefined).action === "pseudonymize";
+    const storedId = hashed ? await pseudonymizeUserId(cfg.USER_ID_SALT!, projectId, params.user_id) : params.user_id;
     const includePredictions = query.include_predictions === "true";
     const key = reportCacheKey("user_analytics", projectId, { user: storedId, includePredictions, time_zone: project.timeZone });
     return cachedReport(key, REPORT_TTL_SECONDS.user_analytics, async () => {

@@ -86,26 +86,42 @@ describe("checkFlatObject", () => {
 
   describe("blocked keys", () => {
     it.each([
-      "content", "prompt", "email", "e_mail", "phone", "mobile", "password", "passwd", "token", "secret",
-      "name", "address", "ssn", "cpf", "passport", "birth", "credit_card", "card_number", "iban", "ip_addr",
-    ])("rejects %s in any case", (part) => {
-      expect(codes({ [part]: "x" })).toEqual(["pii_key"]);
-      expect(codes({ [part.toUpperCase()]: "x" })).toEqual(["pii_key"]);
+      "email", "e_mail", "phone", "password", "passwd", "secret", "address", "ssn", "cpf", "passport", "birth",
+      "credit_card", "card_number", "iban", "ip_addr", "first_name", "api_key", "authorization", "cookie", "dob", "cc",
+    ])("rejects %s in any case", (key) => {
+      expect(codes({ [key]: "x" })).toEqual(["pii_key"]);
+      expect(codes({ [key.toUpperCase()]: "x" })).toEqual(["pii_key"]);
     });
 
     it.each([
-      ["user_email", "email"], ["PromptText", "prompt"], ["billingAddress", "address"], ["first_name", "name"],
-      ["AuthToken", "token"], ["clientSecret", "secret"], ["date_of_birth", "birth"],
-    ])("rejects %s as a substring match on '%s'", (key, part) => {
-      expect(checkFlatObject("context", { [key]: "x" })).toEqual([
-        { code: "pii_key", message: `context.${key} is a blocked key (it may carry personal data: '${part}')` },
-      ]);
+      ["user_email", "email"], ["PromptText", "prompt"], ["billingAddress", "address"], ["first_name", "first name"],
+      ["AuthToken", "auth token"], ["clientSecret", "secret"], ["date_of_birth", "birth"], ["e-mail", "e mail"], ["$ip", "ip"],
+    ])("rejects %s as a whole-word match on '%s'", (key, words) => {
+      const why = ["AuthToken", "clientSecret"].includes(key) ? "it may carry a secret" : key === "PromptText" ? "it may carry text a person wrote" : "it may carry personal data";
+      expect(checkFlatObject("context", { [key]: "x" })).toEqual([{ code: "pii_key", message: `context.${key} is a blocked key (${why}: '${words}')` }]);
     });
 
-    it("rejects a blocked key whatever its value type", () => {
+    it.each(["$pathname", "$session_entry_pathname", "pass_rate", "cookie_consent", "ip_country", "token", "page_name", "utm_content"])(
+      "does not match %s on a part of a word or a modifier",
+      (key) => expect(codes({ [key]: "x" })).toEqual([]),
+    );
+
+    it("rejects a personal or secret key whatever its value type", () => {
       expect(codes({ email: 1 })).toEqual(["pii_key"]);
       expect(codes({ password: true })).toEqual(["pii_key"]);
-      expect(codes({ token: null })).toEqual(["pii_key"]);
+      expect(codes({ api_key: null })).toEqual(["pii_key"]);
+    });
+
+    it("rejects a free-text key (content, prompt) only when its value can carry text", () => {
+      expect(codes({ content: "x", prompt: ["a", 1] })).toEqual(["pii_key", "pii_key"]);
+      expect(codes({ content: 1200, prompt: true, $prev_pageview_last_content: 0.5, prompt_id: null })).toEqual([]);
+    });
+
+    it("skips the key rules for allow-listed keys, but still checks their values", () => {
+      const allowedKeys = new Set(["email_verified"]);
+      expect(checkFlatObject("properties", { email_verified: "yes" }, { allowedKeys })).toEqual([]);
+      expect(checkFlatObject("properties", { email_verified: "a@b.com" }, { allowedKeys }).map((v) => v.code)).toEqual(["pii_value"]);
+      expect(checkFlatObject("properties", { Email_Verified: "yes" }, { allowedKeys }).map((v) => v.code)).toEqual(["pii_key"]);
     });
 
     it("allows descriptive keys with a number or boolean value", () => {
@@ -143,7 +159,7 @@ describe("checkFlatObject", () => {
 });
 
 describe("looksLikeEmail", () => {
-  it.each([["a@b.co", true], ["user.name+x@example.com", true], ["a@b", false], ["@example.com", false], ["not an email", false]])(
+  it.each([["a@b.co", true], ["user.name+x@example.com", true], ["a@b", true], ["@example.com", false], ["not an email", false], ["react@18.2.0", false]])(
     "%s → %s",
     (value, expected) => expect(looksLikeEmail(value)).toBe(expected),
   );

@@ -96,14 +96,16 @@ describe("validateEvent", () => {
     expect(codeOf({ event_name: "page_view", user_id: "u".repeat(200) })).toBe("ok");
   });
 
-  it.each(["someone@example.com", "+14155552671", "(415) 555-2671"])("rejects the user_id %s as pii_value without echoing it", (userId) => {
+  it.each([
+    ["someone@example.com", "an email address"], ["+14155552671", "a phone number"], ["(415) 555-2671", "a phone number"],
+  ])("rejects the user_id %s as pii_value without echoing it", (userId, kind) => {
     const r = validateEvent({ event_name: "page_view", user_id: userId }, 0, ctx());
-    expect(r).toEqual({ index: 0, code: "pii_value", message: "user_id looks like an email address or phone number; send a pseudonymous id" });
+    expect(r).toEqual({ index: 0, code: "pii_value", message: `user_id looks like ${kind}; send a pseudonymous id (or set the project's pii_identifiers to pseudonymize)` });
   });
 
   it.each(["request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src"])("checks the free-text field %s for contact data", (field) => {
     expect(validateEvent({ event_name: "page_view", [field]: "someone@example.com" }, 0, ctx())).toEqual({
-      index: 0, code: "pii_value", message: `${field} looks like an email address or phone number; send a pseudonymous id`,
+      index: 0, code: "pii_value", message: `${field} looks like an email address; send a pseudonymous id (or set the project's pii_identifiers to pseudonymize)`,
     });
     expect(codeOf({ event_name: "page_view", [field]: "+14155552671" })).toBe("pii_value");
     expect(codeOf({ event_name: "page_view", [field]: "abc-123" })).toBe("ok");
