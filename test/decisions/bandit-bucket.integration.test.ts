@@ -86,6 +86,34 @@ describe("BanditBucket", () => {
   });
 });
 
+describe("BanditBucket catching up with D1", () => {
+  it("serves from memory between rechecks, and reads a newer version from D1 when a push was lost", async () => {
+    const p = await newProject();
+    const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "lost-push" };
+    const stub = bucketStub(key);
+    await stub.load(key, stats(1, { pre_generate: [1, 9], on_demand: [9, 1] }));
+    const t0 = Date.now();
+    const at = (now: number) => ({ ...decideRequest(key), now, policyStartedAt: t0 });
+    expect(await stub.decide(at(t0))).toMatchObject({ fallback: false, version: 1 });
+
+    // Version 2 reaches D1 (as the rebuild writes it) but its push to this object is lost.
+    await seedArmStats(p.id, "image_pregen", "image_pregen_bandit_v1", 2, [
+      { bucket: "lost-push", action: "pre_generate", successes: 9, failures: 1 },
+      { bucket: "lost-push", action: "on_demand", successes: 1, failures: 9 },
+    ]);
+    await env.DB.prepare(
+      `INSERT INTO bandit_stats_versions (project_id, decision_type, policy_id, version, outcomes_counted, fresh_outcomes, watermark, created_at)
+       VALUES (?1, 'image_pregen', 'image_pregen_bandit_v1', 2, 20, 20, 0, ?2)`,
+    )
+      .bind(p.id, t0)
+      .run();
+    // Within the recheck interval (5 minutes) memory serves; after it, the object asks D1 and loads version 2.
+    expect(await stub.decide(at(t0 + 60_000))).toMatchObject({ version: 1 });
+    expect(await stub.decide(at(t0 + 6 * 60_000))).toMatchObject({ fallback: false, version: 2 });
+    expect((await stub.snapshot()).stats.stats.pre_generate).toMatchObject({ successes: 9, failures: 1 });
+  });
+});
+
 describe("BanditBucket bindings", () => {
   it("is one object per (project, decision type, policy, bucket)", () => {
     const a = env.BANDIT_BUCKET.idFromName("p\u0000t\u0000v1\u0000b");
