@@ -212,6 +212,46 @@ describe("durability of returned decisions", () => {
     });
   }
 
+  /** A real D1 whose first `parties` decision INSERTs wait for each other, so concurrent twins both pass their lookup first. */
+  function insertsMeet(parties: number): D1Database {
+    const arrived: Array<() => void> = [];
+    const meet = () =>
+      new Promise<void>((resolve, reject) => {
+        if (arrived.length >= parties) return resolve(); // later attempts (retries) pass straight through
+        arrived.push(resolve);
+        if (arrived.length === parties) arrived.forEach((r) => r());
+        else setTimeout(() => reject(new Error("the twin request never reached its INSERT")), 5_000);
+      });
+    const wrapStatement = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement =>
+      new Proxy(stmt, {
+        get(target, prop) {
+          if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args), sql);
+          if (prop === "run" && sql.startsWith("INSERT INTO decisions")) return async () => (await meet(), target.run());
+          const v = Reflect.get(target, prop);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+    return new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), sql);
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  }
+
+  it("gives concurrent twins with one request_id the same stored decision (the unique index decides, not a lookup)", async () => {
+    const p = await newProject();
+    const db = insertsMeet(2);
+    const ask = () => decideWithEnv({ DB: db }, p.admin, { unit_id: "idea-twin", context: CONTEXT, request_id: "r-twin" });
+    const [a, b] = await Promise.all([ask(), ask()]);
+    expect(a.res.status).toBe(200);
+    expect(b.res.status).toBe(200);
+    expect(b.body.decision_id).toBe(a.body.decision_id);
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE project_id = ?1 AND request_id = 'r-twin'").bind(p.id).first<{ n: number }>();
+    expect(count!.n).toBe(1);
+  });
+
   it("retries a failed write, and the decision_id it returns is in D1", async () => {
     const p = await newProject();
     const { res, body } = await decideWithEnv({ DB: flakyD1(1) }, p.admin, { unit_id: "idea-1", context: CONTEXT, request_id: "r-1" });
