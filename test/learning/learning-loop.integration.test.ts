@@ -2,7 +2,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { Env } from "../../src/env";
 import worker from "../../src/index";
+import { runJob as runJobInProcess } from "../../src/jobs/runner";
 import { BASE, bearer, call, newProject } from "../helpers/api";
 import { askDecision, bucketStub, type Decision } from "../decisions/helpers";
 import { armStatsOf, HOUR, outcomesOf, postDecisionEvents, runJob } from "./helpers";
@@ -118,6 +120,51 @@ describe("build_bandit_dataset", () => {
     const { results } = await env.DB.prepare("SELECT trigger, continues FROM job_runs WHERE job = 'build_bandit_dataset' AND json_extract(params, '$.project') = ?1").bind(p.id).all<{ trigger: string; continues: string | null }>();
     expect(results.filter((r) => r.trigger === "queue").length).toBeGreaterThanOrEqual(4);
     expect(results.find((r) => r.trigger === "queue")!.continues).toBe(first.run_id);
+  });
+});
+
+describe("build_bandit_dataset, overlapping runs", () => {
+  /** A real D1 whose batches (the outcome writes) wait until `parties` of them arrived, round after round. */
+  function batchesMeet(parties: number): D1Database {
+    let round: Array<() => void> = [];
+    return new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return async (statements: D1PreparedStatement[]) => {
+            await new Promise<void>((resolve, reject) => {
+              round.push(resolve);
+              if (round.length === parties) {
+                const all = round;
+                round = [];
+                all.forEach((r) => r());
+              } else setTimeout(() => reject(new Error("the other run never reached its write")), 5_000);
+            });
+            return target.batch(statements);
+          };
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  }
+
+  it("two runs that read the same decisions (a cron and an API call) both succeed, and each outcome is stored once", async () => {
+    const p = await newProject();
+    for (let i = 0; i < 3; i++) await askDecision(p.admin, { unit_id: `idea-${i}`, context: CONTEXT });
+    const asOf = Date.now() + 25 * HOUR;
+    // Both runs select every page before either writes it, so the second write meets the first one's (decision_id, pass).
+    const overlapping = { ...env, DB: batchesMeet(2) } as unknown as Env;
+    const [a, b] = await Promise.all([
+      runJobInProcess(overlapping, "build_bandit_dataset", { project: p.id, as_of: asOf }, "cron"),
+      runJobInProcess(overlapping, "build_bandit_dataset", { project: p.id, as_of: asOf }, "api"),
+    ]);
+    expect(a).toMatchObject({ status: "ok", rows_written: 6 });
+    expect(b).toMatchObject({ status: "ok", rows_written: 6 });
+    const { results } = await env.DB.prepare("SELECT pass, count(*) AS n FROM decision_outcomes WHERE project_id = ?1 GROUP BY pass ORDER BY pass").bind(p.id).all<{ pass: number; n: number }>();
+    expect(results).toEqual([
+      { pass: 1, n: 3 },
+      { pass: 2, n: 3 },
+    ]);
   });
 });
 
