@@ -29,6 +29,8 @@ export default defineConfig({
           IP_RATE_LIMIT_PER_MINUTE: "100",
           JWT_JWKS_URL: JWKS_URL,
           TEST_RS256_PRIVATE_JWK: JSON.stringify(privateJwk),
+          // Learned decisions draw from seededRng(seed, unit) instead of crypto randomness: the same answers every run.
+          DECISION_RNG_SEED: "edgeloop-tests",
         },
         outboundService: (request: Request) =>
           request.url === JWKS_URL

@@ -56,7 +56,15 @@ export const configSchema = z.object({
   EXPORT_LINK_TTL_SECONDS: z.coerce.number().int().positive().optional(),
   /** The most rows GET /v1/reports/events streams directly (default 100000); more goes through POST /v1/exports. */
   EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().positive().optional(),
+  /**
+   * Tests only (refused unless ENVIRONMENT=test): learned decisions draw from seededRng(seed, unit) instead of crypto
+   * randomness, so a test through the HTTP API gets the same answers every run. Production leaves it unset.
+   */
+  DECISION_RNG_SEED: z.string().min(1).optional(),
 }).superRefine((c, ctx) => {
+  if (c.DECISION_RNG_SEED !== undefined && c.ENVIRONMENT !== "test") {
+    ctx.addIssue({ code: "custom", path: ["DECISION_RNG_SEED"], message: "DECISION_RNG_SEED is for tests (ENVIRONMENT=test) only: it makes decisions predictable" });
+  }
   if (c.ANONYMIZE_USER_IDS && !c.USER_ID_SALT) {
     ctx.addIssue({ code: "custom", path: ["USER_ID_SALT"], message: "ANONYMIZE_USER_IDS=true needs a secret USER_ID_SALT" });
   }

@@ -82,7 +82,9 @@ export async function decide(env: Env, projectId: string, asked: DecideRequest, 
     // Before its first learned decision, a policy's ε clock has not started: it would start now.
     const recordedStart = await findPolicyStart(db, projectId, type.name, active.policyId);
     const startedAt = recordedStart ?? now;
-    const answer = await bucketStub(env, key).decide({ key, kind: policy.kind, actions: type.config.actions, params: policy.params, unitId: req.unit_id, now, policyStartedAt: startedAt, seed: opts.seed });
+    // Undefined in production: the bucket then draws from crypto randomness. Tests seed it per unit (DECISION_RNG_SEED).
+    const seed = opts.seed ?? (cfg.DECISION_RNG_SEED === undefined ? undefined : `${cfg.DECISION_RNG_SEED}\u0000${req.unit_id}`);
+    const answer = await bucketStub(env, key).decide({ key, kind: policy.kind, actions: type.config.actions, params: policy.params, unitId: req.unit_id, now, policyStartedAt: startedAt, seed });
     if (answer.fallback) {
       policyId = fallbackPolicyId(type.config);
       fallbackReason = "no_statistics";

@@ -1,12 +1,17 @@
 // The BanditBucket Durable Object: load (idempotent by version), snapshot, decide from memory, survive eviction.
 import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { BanditBucket } from "../../src/decisions/bandit-bucket-do";
+import type { BucketKey } from "../../src/decisions/arm-stats";
 import { newProject } from "../helpers/api";
 import { bucketStub, seedArmStats, stats } from "./helpers";
 
 const params = { priorAlpha: 1, priorBeta: 1, epsilon: { enabled: true, start: 0.2, end: 0.05, decayDays: 14 }, propensityFloor: 0.01 };
+
+function decideRequest(key: BucketKey, seed = "s-1") {
+  const now = Date.now();
+  return { key, kind: "thompson" as const, actions: ["pre_generate", "on_demand"], params, unitId: "u1", now, policyStartedAt: now, seed };
+}
 
 describe("BanditBucket", () => {
   it("loads statistics once per version and never goes backwards", async () => {
@@ -27,8 +32,21 @@ describe("BanditBucket", () => {
     const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "b2" };
     const stub = bucketStub(key);
     await stub.load(key, stats(4, { pre_generate: [3, 1], on_demand: [1, 3] }));
-    const stored = await runInDurableObject(stub, async (_instance: BanditBucket, state) => state.storage.get<{ stats: { version: number } }>("stats"));
-    expect(stored!.stats.version).toBe(4);
+    expect((await stub.snapshot()).served).toBe(0);
+    await stub.decide(decideRequest(key));
+    expect((await stub.snapshot()).served).toBe(1);
+
+    // A real eviction: the instance is torn down (memory lost), storage kept; the next call constructs a new one.
+    await evictDurableObject(stub);
+    const revived = bucketStub(key);
+    const snap = await revived.snapshot();
+    expect(snap.served).toBe(0); // a new instance, not the old one still in memory
+    expect(snap.key).toEqual(key);
+    expect(snap.stats.version).toBe(4);
+    expect(snap.stats.stats.pre_generate).toMatchObject({ successes: 3, failures: 1, n: 4 });
+    // D1 has no statistics for this bucket, so only the stored copy can serve version 4 (else: a fallback at version 0).
+    const decided = await revived.decide(decideRequest(key));
+    expect(decided).toMatchObject({ fallback: false, version: 4 });
   });
 
   it("decides from memory with a seeded rng: same seed, same answer; propensities from the posterior", async () => {
@@ -65,6 +83,34 @@ describe("BanditBucket", () => {
     expect(decided.fallback).toBe(false);
     expect(decided.version).toBe(7);
     expect((await bucketStub(warm).snapshot()).stats.stats.pre_generate).toMatchObject({ successes: 4, failures: 1 });
+  });
+});
+
+describe("BanditBucket catching up with D1", () => {
+  it("serves from memory between rechecks, and reads a newer version from D1 when a push was lost", async () => {
+    const p = await newProject();
+    const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "lost-push" };
+    const stub = bucketStub(key);
+    await stub.load(key, stats(1, { pre_generate: [1, 9], on_demand: [9, 1] }));
+    const t0 = Date.now();
+    const at = (now: number) => ({ ...decideRequest(key), now, policyStartedAt: t0 });
+    expect(await stub.decide(at(t0))).toMatchObject({ fallback: false, version: 1 });
+
+    // Version 2 reaches D1 (as the rebuild writes it) but its push to this object is lost.
+    await seedArmStats(p.id, "image_pregen", "image_pregen_bandit_v1", 2, [
+      { bucket: "lost-push", action: "pre_generate", successes: 9, failures: 1 },
+      { bucket: "lost-push", action: "on_demand", successes: 1, failures: 9 },
+    ]);
+    await env.DB.prepare(
+      `INSERT INTO bandit_stats_versions (project_id, decision_type, policy_id, version, outcomes_counted, fresh_outcomes, watermark, created_at)
+       VALUES (?1, 'image_pregen', 'image_pregen_bandit_v1', 2, 20, 20, 0, ?2)`,
+    )
+      .bind(p.id, t0)
+      .run();
+    // Within the recheck interval (5 minutes) memory serves; after it, the object asks D1 and loads version 2.
+    expect(await stub.decide(at(t0 + 60_000))).toMatchObject({ version: 1 });
+    expect(await stub.decide(at(t0 + 6 * 60_000))).toMatchObject({ fallback: false, version: 2 });
+    expect((await stub.snapshot()).stats.stats.pre_generate).toMatchObject({ successes: 9, failures: 1 });
   });
 });
 

@@ -40,12 +40,19 @@ describe("decision types", () => {
   it("validates the configuration", async () => {
     const p = await newProject();
     const path = `/v1/admin/projects/${p.id}/decision-types/bad`;
-    const noActive = await json(path, { config: { ...variant, active_policy: "missing" } }, bearer(p.admin), "PUT");
-    expect(noActive.status).toBe(400);
-    const noFallback = await json(path, { config: { ...variant, active_policy: "variant_ts", policies: { variant_ts: variant.policies.variant_ts } } }, bearer(p.admin), "PUT");
-    expect(noFallback.status).toBe(400);
-    const dupActions = await json(path, { config: { ...variant, actions: ["a", "a"] } }, bearer(p.admin), "PUT");
-    expect(dupActions.status).toBe(400);
+    // Each refusal names its own rule (any 400 would not do: a schema typo also answers 400).
+    const refused = async (config: unknown, field: string, message: string) => {
+      const res = await json(path, { config }, bearer(p.admin), "PUT");
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: "validation_failed", details: [{ path: ["body", "config", field], message }] } });
+    };
+    await refused({ ...variant, active_policy: "missing" }, "active_policy", "active_policy must be one of policies");
+    await refused({ ...variant, active_policy: "variant_ts", policies: { variant_ts: variant.policies.variant_ts } }, "policies", expect.stringContaining("one deterministic policy"));
+    await refused({ ...variant, actions: ["a", "a"] }, "actions", "actions must be distinct");
+    // Nothing was stored.
+    const read = await call(path, { headers: bearer(p.admin) });
+    expect(read.status).toBe(404);
+    expect(await read.json()).toMatchObject({ error: { code: "decision_type_not_found" } });
   });
 
   it("lets only the project's admins change them", async () => {

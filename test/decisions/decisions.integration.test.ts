@@ -154,6 +154,34 @@ describe("Thompson (image_pregen_bandit_v1) behind IMAGE_PREGEN_POLICY_ID", () =
     const { body } = await decideWithEnv({ IMAGE_PREGEN_POLICY_ID: "image_pregen_bandit_v1" }, p.admin, { unit_id: "idea-1", context: { post_type: "story", objective: "sales" } });
     expect(body).toMatchObject({ policy_id: "image_pregen_bandit_v1", policy_version: 1, bucket: "post_type=story|objective=sales" });
     expect(body.fallback_reason).toBeUndefined();
+    // The pool moved the logged propensity: borrowed Beta(9.9, 2.1) vs Beta(2.1, 9.9) make pre_generate best with
+    // P ≈ 0.999, so its propensity is at least 0.01 + 0.98·0.8·0.999 ≈ 0.79 whichever arm ε's variance tie picks. A flat
+    // prior would log 0.01 + 0.98·(0.8·0.5 + 0.2) ≈ 0.60 at most.
+    const preGenerate = body.action === "pre_generate" ? body.propensity : 1 - body.propensity;
+    expect(preGenerate).toBeGreaterThan(0.75);
+  });
+
+  it("draws from the test seed (DECISION_RNG_SEED), so asking again for the same units gives the same answers", async () => {
+    const p = await newProject();
+    const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: BUCKET };
+    // Two equally good arms: with crypto randomness each decision is a coin flip, so 30 repeats agree with chance ≈ 1e-9.
+    await bucketStub(key).load(key, stats(1, { pre_generate: [50, 50], on_demand: [50, 50] }));
+    const round = async () => {
+      const answers: Array<[string, number, boolean]> = [];
+      for (let i = 0; i < 30; i++) {
+        const { body } = await decideWithEnv({ IMAGE_PREGEN_POLICY_ID: "image_pregen_bandit_v1" }, p.admin, { unit_id: `idea-${i}`, context: CONTEXT });
+        expect(body).toMatchObject({ policy_id: "image_pregen_bandit_v1", policy_version: 1 });
+        answers.push([body.action, body.propensity, body.explored]);
+      }
+      return answers;
+    };
+    const first = await round();
+    const second = await round();
+    // Same draws, so the same actions and branches; propensities differ only by ε's decay over the seconds between rounds.
+    expect(second.map(([action, , explored]) => [action, explored])).toEqual(first.map(([action, , explored]) => [action, explored]));
+    second.forEach(([, propensity], i) => expect(propensity).toBeCloseTo(first[i]![1], 4));
+    // Seeded per unit, not one stream for all: both actions occur.
+    expect(new Set(first.map(([action]) => action)).size).toBe(2);
   });
 });
 
@@ -183,6 +211,46 @@ describe("durability of returned decisions", () => {
       },
     });
   }
+
+  /** A real D1 whose first `parties` decision INSERTs wait for each other, so concurrent twins both pass their lookup first. */
+  function insertsMeet(parties: number): D1Database {
+    const arrived: Array<() => void> = [];
+    const meet = () =>
+      new Promise<void>((resolve, reject) => {
+        if (arrived.length >= parties) return resolve(); // later attempts (retries) pass straight through
+        arrived.push(resolve);
+        if (arrived.length === parties) arrived.forEach((r) => r());
+        else setTimeout(() => reject(new Error("the twin request never reached its INSERT")), 5_000);
+      });
+    const wrapStatement = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement =>
+      new Proxy(stmt, {
+        get(target, prop) {
+          if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args), sql);
+          if (prop === "run" && sql.startsWith("INSERT INTO decisions")) return async () => (await meet(), target.run());
+          const v = Reflect.get(target, prop);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+    return new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), sql);
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  }
+
+  it("gives concurrent twins with one request_id the same stored decision (the unique index decides, not a lookup)", async () => {
+    const p = await newProject();
+    const db = insertsMeet(2);
+    const ask = () => decideWithEnv({ DB: db }, p.admin, { unit_id: "idea-twin", context: CONTEXT, request_id: "r-twin" });
+    const [a, b] = await Promise.all([ask(), ask()]);
+    expect(a.res.status).toBe(200);
+    expect(b.res.status).toBe(200);
+    expect(b.body.decision_id).toBe(a.body.decision_id);
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE project_id = ?1 AND request_id = 'r-twin'").bind(p.id).first<{ n: number }>();
+    expect(count!.n).toBe(1);
+  });
 
   it("retries a failed write, and the decision_id it returns is in D1", async () => {
     const p = await newProject();

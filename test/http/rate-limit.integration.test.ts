@@ -48,6 +48,7 @@ describe("rate limits", () => {
     expect(await limited.json()).toMatchObject({ error: { code: "rate_limited", details: { scope: "ip", limit: 100 } } });
     const elsewhere = await json("/v1/events", [], { "x-edgeloop-key": a.key, "cf-connecting-ip": "198.51.100.7" });
     expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.json()).toMatchObject({ error: { code: "empty_batch" } });
     expect(elsewhere.headers.get("x-ratelimit-remaining")).not.toBeNull();
   });
 });

@@ -1,11 +1,65 @@
 // POST /v1/events and /v1/collect end to end inside workerd: edge → real Queue → consumer → real D1.
 import { env, exports } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import type { EventRow } from "../../src/ingest/event-schema";
 import { asOperator, BASE, bearer, call, ev, eventsOf, json, newProject, waitForEvents } from "../helpers/api";
 
 const CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 const DAY = 86_400_000;
+
+/**
+ * An events producer that records every sendBatch. With `forward`, it passes each batch on to the real queue (so a
+ * test knows exactly what a request enqueued); without, it holds them for `deliver`, which plays the queue's part.
+ */
+function recordingQueue(forward?: Queue<unknown>) {
+  const batches: EventRow[][] = [];
+  const queue = {
+    async sendBatch(messages: Iterable<MessageSendRequest<unknown>>) {
+      const list = [...messages];
+      batches.push(list.map((m) => m.body as EventRow));
+      if (forward) await forward.sendBatch(list);
+    },
+    async send(body: unknown) {
+      batches.push([body as EventRow]);
+      if (forward) await forward.send(body);
+    },
+  };
+  return { queue, batches };
+}
+
+/** POST to the Worker with the events queue replaced, waiting for everything the request started. */
+async function postEvents(queue: object, body: unknown, headers: Record<string, string>) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(`${BASE}/v1/events`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }),
+    { ...env, EVENTS_QUEUE: queue } as never,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/**
+ * Hands held messages to the events consumer as one delivery, and returns when it has finished with every one of
+ * them: which it acked and which it asked to retry. No waiting on the clock: the consumer's own answer per message.
+ */
+async function deliver(rows: EventRow[]) {
+  const messages = rows.map((body, i) => ({ id: `m-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body }));
+  const batch = createMessageBatch("edgeloop-events", messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return { ids: messages.map((m) => m.id), acked: result.explicitAcks, retried: result.retryMessages, ackAll: result.ackAll, retryAll: result.retryBatch.retry };
+}
+
+/** Every message of the delivery was acked and none retried: the consumer finished them, successfully. */
+function expectAllAcked(d: Awaited<ReturnType<typeof deliver>>) {
+  expect(d.retryAll).toBe(false);
+  expect(d.retried).toEqual([]);
+  expect(d.ackAll || [...d.acked].sort().join() === [...d.ids].sort().join()).toBe(true);
+}
 
 describe("POST /v1/events", () => {
   it("accepts one event from a browser key, queues it and the consumer writes it enriched to D1", async () => {
@@ -54,8 +108,9 @@ describe("POST /v1/events", () => {
     const p = await newProject();
     const secretEmail = "maria.silva@example.com";
     const now = Date.now();
-    const res = await json(
-      "/v1/events",
+    const recorder = recordingQueue(env.EVENTS_QUEUE);
+    const res = await postEvents(
+      recorder.queue,
       [
         ev("page_view", { properties: { page: "/a" } }),
         ev("not_registered"),
@@ -73,7 +128,7 @@ describe("POST /v1/events", () => {
     expect(res.status).toBe(202);
     const text = await res.text();
     expect(text).not.toContain(secretEmail);
-    const body = JSON.parse(text) as { accepted: number; rejected: Array<{ index: number; code: string; message: string }> };
+    const body = JSON.parse(text) as { accepted: number; rejected: Array<{ index: number; code: string; message: string }>; event_ids: string[] };
     expect(body.accepted).toBe(2);
     expect(body.rejected.map((r) => [r.index, r.code])).toEqual([
       [1, "unknown_event_name"],
@@ -86,10 +141,13 @@ describe("POST /v1/events", () => {
       [8, "not_flat"],
     ]);
     expect(body.rejected[1]!.message).toContain("properties.user_email");
+    // Exactly the two accepted events were enqueued (the recorder saw all this request sent), so D1 can get no others.
+    const enqueued = recorder.batches.flat();
+    expect(enqueued.map((r) => r.event_id).sort()).toEqual([...body.event_ids].sort());
+    expect(enqueued.map((r) => r.event_name).sort()).toEqual(["button_click", "page_view"]);
+    expect(JSON.stringify(enqueued)).not.toContain(secretEmail);
     const rows = await waitForEvents(p.id, 2);
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await eventsOf(p.id)).map((r) => r.event_name).sort()).toEqual(["button_click", "page_view"]);
-    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...body.event_ids].sort());
   });
 
   it("answers 400 in the one error shape for malformed JSON and for a body that is not events", async () => {
@@ -136,27 +194,36 @@ describe("POST /v1/events", () => {
 
   it("is idempotent on event_id: a re-sent event is stored once", async () => {
     const p = await newProject();
+    const held = recordingQueue();
     const event = ev("page_view", { event_id: crypto.randomUUID(), user_id: "anon-1" });
-    for (let i = 0; i < 3; i++) expect((await json("/v1/events", event, { "x-edgeloop-key": p.key })).status).toBe(202);
-    await json("/v1/events", ev("page_view", { event_id: crypto.randomUUID() }), { "x-edgeloop-key": p.key });
-    await waitForEvents(p.id, 2);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await eventsOf(p.id)).toHaveLength(2);
+    const other = ev("page_view", { event_id: crypto.randomUUID() });
+    for (let i = 0; i < 3; i++) expect((await postEvents(held.queue, event, { "x-edgeloop-key": p.key })).status).toBe(202);
+    expect((await postEvents(held.queue, other, { "x-edgeloop-key": p.key })).status).toBe(202);
+    expect(held.batches.flat().map((r) => r.event_id)).toEqual([event.event_id, event.event_id, event.event_id, other.event_id]);
+
+    // The queue may deliver each request apart, or all together, and (at least once) again: every delivery must be
+    // acked, not retried, because re-writing a stored event is a no-op rather than a conflict.
+    for (const batch of held.batches) expectAllAcked(await deliver(batch));
+    expectAllAcked(await deliver(held.batches.flat()));
+    expect((await eventsOf(p.id)).map((r) => r.event_id).sort()).toEqual([event.event_id, other.event_id].sort());
   });
 
   it("derives server-assigned ids from an Idempotency-Key, so a retried request adds nothing", async () => {
     const p = await newProject();
+    const held = recordingQueue();
     const body = [ev("page_view", { user_id: "a" }), ev("button_click", { user_id: "a" })];
-    const send = (key: string) => json("/v1/events", body, { "x-edgeloop-key": p.key, "idempotency-key": key });
-    const first = (await (await send("req-1")).json()) as { event_ids: string[] };
-    const retry = (await (await send("req-1")).json()) as { event_ids: string[] };
-    const other = (await (await send("req-2")).json()) as { event_ids: string[] };
+    const send = async (key: string) => (await (await postEvents(held.queue, body, { "x-edgeloop-key": p.key, "idempotency-key": key })).json()) as { event_ids: string[] };
+    const first = await send("req-1");
+    const retry = await send("req-1");
+    const other = await send("req-2");
     expect(retry.event_ids).toEqual(first.event_ids);
     expect(other.event_ids).not.toEqual(first.event_ids);
     first.event_ids.forEach((id) => expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/));
-    await waitForEvents(p.id, 4);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await eventsOf(p.id)).toHaveLength(4);
+    expect(held.batches.map((b) => b.map((r) => r.event_id))).toEqual([first.event_ids, first.event_ids, other.event_ids]);
+
+    for (const batch of held.batches) expectAllAcked(await deliver(batch));
+    expectAllAcked(await deliver(held.batches.flat()));
+    expect((await eventsOf(p.id)).map((r) => r.event_id).sort()).toEqual([...first.event_ids, ...other.event_ids].sort());
   });
 
   it("scopes event ids by project: the same id in two projects is two events", async () => {
@@ -203,6 +270,7 @@ describe("POST /v1/events", () => {
 
     const withoutFlag = await json("/v1/events", [old], bearer(p.admin));
     expect(withoutFlag.status).toBe(400);
+    expect(await withoutFlag.json()).toMatchObject({ error: { code: "no_valid_events", details: { rejected: [{ index: 0, code: "occurred_at_too_old" }] } } });
     const byAdmin = await json("/v1/events", { batch: [old], historical_migration: true }, bearer(p.admin));
     expect(byAdmin.status).toBe(202);
     const [row] = await waitForEvents(p.id, 1);
@@ -223,7 +291,11 @@ describe("POST /v1/events", () => {
 
   it("accepts names added to the registry, and only those", async () => {
     const p = await newProject();
-    expect((await json("/v1/events", ev("checkout_started"), { "x-edgeloop-key": p.key })).status).toBe(400);
+    const held = recordingQueue();
+    const unknown = await postEvents(held.queue, ev("checkout_started"), { "x-edgeloop-key": p.key });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: { code: "no_valid_events", details: { rejected: [{ index: 0, code: "unknown_event_name" }] } } });
+    expect(held.batches).toEqual([]); // refused before the queue: nothing to write
     const add = await json(`/v1/admin/projects/${p.id}/event-names`, { event_names: [{ name: "checkout_started", description: "Checkout opened" }] }, bearer(p.admin));
     expect(add.status).toBe(201);
     expect(((await add.json()) as { event_names: Array<{ name: string }> }).event_names.map((e) => e.name)).toContain("checkout_started");
@@ -234,22 +306,18 @@ describe("POST /v1/events", () => {
   it("answers 503 with Retry-After, accepting nothing, when the queue refuses", async () => {
     const p = await newProject();
     // The one injected fault: a producer whose sendBatch rejects, as Queues does when it cannot take a batch.
-    const refusing = { ...env, EVENTS_QUEUE: { sendBatch: () => Promise.reject(new Error("queue unavailable")), send: () => Promise.reject(new Error("queue unavailable")) } };
-    const ctx = createExecutionContext();
-    const worker = (await import("../../src/index")).default;
-    const res = await worker.fetch(
-      new Request(`${BASE}/v1/events`, { method: "POST", headers: { "content-type": "application/json", "x-edgeloop-key": p.key }, body: JSON.stringify([ev(), ev()]) }),
-      refusing as never,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    let attempts = 0;
+    const refuse = () => {
+      attempts++;
+      return Promise.reject(new Error("queue unavailable"));
+    };
+    const res = await postEvents({ sendBatch: refuse, send: refuse }, [ev(), ev()], { "x-edgeloop-key": p.key });
+    expect(attempts).toBeGreaterThan(0); // the 503 is the queue's refusal, not an earlier failure
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ error: { code: "queue_unavailable" } });
     expect(body).not.toHaveProperty("accepted");
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await eventsOf(p.id)).toHaveLength(0);
   });
 });
 
@@ -274,7 +342,6 @@ describe("POST /v1/collect (navigator.sendBeacon)", () => {
 describe("enrichment and pseudonymisation", () => {
   it("takes the country from cf and, with ANONYMIZE_USER_IDS=true, stores HMAC-SHA256(salt, project ∅ user) instead of the id", async () => {
     const p = await newProject();
-    const worker = (await import("../../src/index")).default;
     const anonymizing = { ...env, ANONYMIZE_USER_IDS: "true" };
     const ctx = createExecutionContext();
     const res = await worker.fetch(

@@ -6,6 +6,7 @@ import wranglerToml from "../../wrangler.toml?raw";
 import worker from "../../src/index";
 import { SCHEDULE } from "../../src/jobs/schedule";
 import { asOperator, bearer, call, json, newProject } from "../helpers/api";
+import { askDecision } from "../decisions/helpers";
 
 describe("POST /v1/admin/jobs/:name", () => {
   it("runs a job for an admin, pinned to the admin's project, and records it in the ledger", async () => {
@@ -46,6 +47,16 @@ describe("POST /v1/admin/jobs/:name", () => {
   });
 });
 
+/** The rowid of the newest cron run so far: runs after it are the ones a test's own cron invocation made. */
+async function lastCronRun(): Promise<number> {
+  return (await env.DB.prepare("SELECT coalesce(max(rowid), 0) AS id FROM job_runs").first<{ id: number }>())!.id;
+}
+
+async function cronRunsAfter(rowid: number) {
+  const { results } = await env.DB.prepare("SELECT job, status, message FROM job_runs WHERE trigger = 'cron' AND rowid > ?1 ORDER BY rowid").bind(rowid).all<{ job: string; status: string; message: string }>();
+  return results;
+}
+
 describe("the schedule table", () => {
   it("names exactly the crons wrangler.toml triggers, and only jobs that exist", async () => {
     const crons = JSON.parse(/crons\s*=\s*(\[[^\]]*\])/.exec(wranglerToml)![1]!) as string[];
@@ -54,10 +65,36 @@ describe("the schedule table", () => {
     for (const runs of Object.values(SCHEDULE)) for (const run of runs) expect(JOBS[run.job]).toBeDefined();
   });
 
-  it("runs the hourly learning jobs from the cron, recorded with trigger 'cron'", async () => {
+  it("runs the hourly learning jobs from the cron, in order, recorded with trigger 'cron', and each succeeds", async () => {
+    const since = await lastCronRun();
     await worker.scheduled(createScheduledController({ cron: "7 * * * *", scheduledTime: Date.now() }), env, createExecutionContext());
-    const { results } = await env.DB.prepare("SELECT job, trigger FROM job_runs WHERE trigger = 'cron' ORDER BY started_at").all<{ job: string; trigger: string }>();
-    expect(results.map((r) => r.job)).toEqual(expect.arrayContaining(["build_bandit_dataset", "rebuild_bandit_stats"]));
+    // Nothing has outcomes here, so the rebuild skips; the point is that neither run failed.
+    expect(await cronRunsAfter(since)).toEqual([
+      { job: "build_bandit_dataset", status: "ok", message: expect.any(String) },
+      { job: "rebuild_bandit_stats", status: "skipped", message: "no policy had enough fresh outcomes" },
+    ]);
+  });
+
+  it("a failed job fails the cron invocation (so the platform reports it) after the rest of the table has run", async () => {
+    const p = await newProject();
+    await askDecision(p.admin, { unit_id: "idea-1", context: { post_type: "carousel", objective: "sales" } });
+    // A real D1 failure inside build_bandit_dataset: this project's outcome rows are refused.
+    const trigger = `refuse_outcomes_${p.id.replace(/[^a-z0-9]/gi, "_")}`;
+    await env.DB.prepare(`CREATE TRIGGER ${trigger} BEFORE INSERT ON decision_outcomes WHEN NEW.project_id = '${p.id}' BEGIN SELECT RAISE(ABORT, 'outcome refused by the test'); END`).run();
+    const since = await lastCronRun();
+    let thrown: unknown;
+    try {
+      await worker.scheduled(createScheduledController({ cron: "7 * * * *", scheduledTime: Date.now() + 25 * 3_600_000 }), env, createExecutionContext());
+    } catch (err) {
+      thrown = err;
+    } finally {
+      await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
+    }
+    expect(String(thrown)).toContain("outcome refused by the test");
+    expect(await cronRunsAfter(since)).toEqual([
+      { job: "build_bandit_dataset", status: "failed", message: expect.stringContaining("outcome refused by the test") },
+      { job: "rebuild_bandit_stats", status: "skipped", message: "no policy had enough fresh outcomes" },
+    ]);
   });
 });
 

@@ -2,7 +2,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { Env } from "../../src/env";
 import worker from "../../src/index";
+import { runJob as runJobInProcess } from "../../src/jobs/runner";
 import { BASE, bearer, call, newProject } from "../helpers/api";
 import { askDecision, bucketStub, type Decision } from "../decisions/helpers";
 import { armStatsOf, HOUR, outcomesOf, postDecisionEvents, runJob } from "./helpers";
@@ -121,6 +123,51 @@ describe("build_bandit_dataset", () => {
   });
 });
 
+describe("build_bandit_dataset, overlapping runs", () => {
+  /** A real D1 whose batches (the outcome writes) wait until `parties` of them arrived, round after round. */
+  function batchesMeet(parties: number): D1Database {
+    let round: Array<() => void> = [];
+    return new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch") {
+          return async (statements: D1PreparedStatement[]) => {
+            await new Promise<void>((resolve, reject) => {
+              round.push(resolve);
+              if (round.length === parties) {
+                const all = round;
+                round = [];
+                all.forEach((r) => r());
+              } else setTimeout(() => reject(new Error("the other run never reached its write")), 5_000);
+            });
+            return target.batch(statements);
+          };
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  }
+
+  it("two runs that read the same decisions (a cron and an API call) both succeed, and each outcome is stored once", async () => {
+    const p = await newProject();
+    for (let i = 0; i < 3; i++) await askDecision(p.admin, { unit_id: `idea-${i}`, context: CONTEXT });
+    const asOf = Date.now() + 25 * HOUR;
+    // Both runs select every page before either writes it, so the second write meets the first one's (decision_id, pass).
+    const overlapping = { ...env, DB: batchesMeet(2) } as unknown as Env;
+    const [a, b] = await Promise.all([
+      runJobInProcess(overlapping, "build_bandit_dataset", { project: p.id, as_of: asOf }, "cron"),
+      runJobInProcess(overlapping, "build_bandit_dataset", { project: p.id, as_of: asOf }, "api"),
+    ]);
+    expect(a).toMatchObject({ status: "ok", rows_written: 6 });
+    expect(b).toMatchObject({ status: "ok", rows_written: 6 });
+    const { results } = await env.DB.prepare("SELECT pass, count(*) AS n FROM decision_outcomes WHERE project_id = ?1 GROUP BY pass ORDER BY pass").bind(p.id).all<{ pass: number; n: number }>();
+    expect(results).toEqual([
+      { pass: 1, n: 3 },
+      { pass: 2, n: 3 },
+    ]);
+  });
+});
+
 describe("rebuild_bandit_stats", () => {
   async function decisionsWithOutcomes(p: Awaited<ReturnType<typeof newProject>>, n: number, asOf: number) {
     for (let i = 0; i < n; i++) {
@@ -144,27 +191,50 @@ describe("rebuild_bandit_stats", () => {
     expect(stats.reduce((n, s) => n + Number(s.n), 0)).toBe(5);
   });
 
-  it("leaves the previous version whole when the write fails halfway, records the failure, and succeeds on re-run", async () => {
+  it("leaves the previous version whole when the batch's last statement fails, records the failure, and succeeds on re-run", async () => {
     const p = await newProject();
     const asOf = Date.now() + 25 * HOUR;
     await decisionsWithOutcomes(p, 5, asOf);
-    // A real D1 failure in the batch's last statement: the version row cannot be written.
-    await env.DB.exec("ALTER TABLE bandit_stats_versions RENAME TO bandit_stats_versions_offline");
+    expect(await runJob("rebuild_bandit_stats", { project: p.id, as_of: asOf })).toMatchObject({ status: "ok" });
+    const v1 = await armStatsOf(p.id, "image_pregen_bandit_v1");
+    expect(v1.length).toBeGreaterThan(0);
+    expect(v1.every((s) => s.version === 1)).toBe(true);
+    const bucket = String(v1[0]!.bucket);
+    const key = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket };
+    expect((await bucketStub(key).snapshot()).stats.version).toBe(1);
+
+    // Five fresh outcomes, so the next rebuild writes version 2: DELETE v1's rows, INSERT v2's, INSERT the version row.
+    await decisionsWithOutcomes(p, 5, asOf + 1);
+    // A real D1 failure in the batch's last statement only: a trigger refuses this project's version row, so every
+    // read before the batch and the batch's DELETE and arm-stat INSERTs run first. Only one transaction undoes them.
+    const trigger = `refuse_version_${p.id.replace(/[^a-z0-9]/gi, "_")}`;
+    await env.DB.prepare(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON bandit_stats_versions WHEN NEW.project_id = '${p.id}' BEGIN SELECT RAISE(ABORT, 'version row refused by the test'); END`,
+    ).run();
     let failed: Response;
     try {
       failed = await call("/v1/admin/jobs/rebuild_bandit_stats", {
         method: "POST",
         headers: { "content-type": "application/json", authorization: "Bearer test-admin-token-0123456789abcdef" },
-        body: JSON.stringify({ params: { project: p.id, as_of: asOf } }),
+        body: JSON.stringify({ params: { project: p.id, as_of: asOf + 1 } }),
       });
     } finally {
-      await env.DB.exec("ALTER TABLE bandit_stats_versions_offline RENAME TO bandit_stats_versions");
+      await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
     }
     expect(failed.status).toBe(500);
-    expect(await armStatsOf(p.id, "image_pregen_bandit_v1")).toEqual([]); // the DELETE and INSERTs rolled back with it
-    const ledger = await env.DB.prepare("SELECT status, message FROM job_runs WHERE job = 'rebuild_bandit_stats' AND json_extract(params, '$.project') = ?1").bind(p.id).first<{ status: string; message: string }>();
-    expect(ledger!.status).toBe("failed");
-    expect(await runJob("rebuild_bandit_stats", { project: p.id, as_of: asOf })).toMatchObject({ status: "ok" });
-    expect((await armStatsOf(p.id, "image_pregen_bandit_v1")).every((s) => s.version === 1)).toBe(true);
+    const ledger = await env.DB.prepare("SELECT status, message FROM job_runs WHERE job = 'rebuild_bandit_stats' AND json_extract(params, '$.project') = ?1 ORDER BY started_at DESC LIMIT 1")
+      .bind(p.id)
+      .first<{ status: string; message: string }>();
+    expect(ledger).toMatchObject({ status: "failed", message: expect.stringContaining("version row refused by the test") });
+    // Version 1 exactly as it was: the DELETE and the INSERTs rolled back with the version row.
+    expect(await armStatsOf(p.id, "image_pregen_bandit_v1")).toEqual(v1);
+    const versions = await env.DB.prepare("SELECT version FROM bandit_stats_versions WHERE project_id = ?1").bind(p.id).all<{ version: number }>();
+    expect(versions.results).toEqual([{ version: 1 }]);
+    expect((await bucketStub(key).snapshot()).stats.version).toBe(1);
+
+    expect(await runJob("rebuild_bandit_stats", { project: p.id, as_of: asOf + 1 })).toMatchObject({ status: "ok", message: "image_pregen/image_pregen_bandit_v1 v2" });
+    const v2 = await armStatsOf(p.id, "image_pregen_bandit_v1");
+    expect(v2.every((s) => s.version === 2)).toBe(true);
+    expect(v2.reduce((n, s) => n + Number(s.n), 0)).toBe(10);
   });
 });

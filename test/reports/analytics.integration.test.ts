@@ -135,7 +135,9 @@ describe("POST /v1/forecasts/popularity", () => {
 
     const young = await json("/v1/forecasts/popularity", { resource_type: "PostIdea", resource_id: "nobody", horizon_days: 3 }, bearer(p.admin));
     expect(await young.json()).toMatchObject({ current_total: 0, history_days: 0, model: "naive" });
-    expect((await json("/v1/forecasts/popularity", { resource_type: "PostIdea", resource_id: "42", horizon_days: 91 }, bearer(p.admin))).status).toBe(400);
+    const tooFar = await json("/v1/forecasts/popularity", { resource_type: "PostIdea", resource_id: "42", horizon_days: 91 }, bearer(p.admin));
+    expect(tooFar.status).toBe(400);
+    expect(await tooFar.json()).toMatchObject({ error: { code: "validation_failed", details: [{ path: ["body", "horizon_days"] }] } });
     expect((await json("/v1/forecasts/popularity", { resource_type: "PostIdea", resource_id: "42" }, bearer(await p.user("u")))).status).toBe(403);
   });
 });

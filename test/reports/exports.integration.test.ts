@@ -253,7 +253,9 @@ describe("POST /v1/exports → GET /v1/exports/:id → signed download", () => {
     expect(await status(`/v1/exports/${id}`, bearer(await p.user("u1")))).toBe(403);
     expect(await status(`/v1/exports/${id}`, bearer(other.admin))).toBe(404);
     expect(await status(`/v1/exports/${id}?project=${p.id}`, bearer(other.admin))).toBe(403);
-    expect(await status(`/v1/exports/${id}`, asOperator)).toBe(400);
+    const unscoped = await callApp(`/v1/exports/${id}`, { headers: asOperator });
+    expect(unscoped.status).toBe(400);
+    expect(((await unscoped.json()) as Body).error!.code).toBe("project_required");
     expect(await status(`/v1/exports/${id}?project=${p.id}`, asOperator)).toBe(200);
     expect(await status(`/v1/exports/nope`, bearer(p.admin))).toBe(404);
     const publishable = await callApp(`/v1/exports/${id}`, { headers: { "x-edgeloop-key": p.key } });

@@ -69,6 +69,12 @@ describe("config", () => {
     expect(errorOf({ MAX_BATCH_SIZE: value })).toMatch(/^edgeloop configuration is invalid: MAX_BATCH_SIZE: /);
   });
 
+  it("accepts DECISION_RNG_SEED only under ENVIRONMENT=test, so a deployment cannot make decisions predictable", () => {
+    expect(config(envOf({ ENVIRONMENT: "test", DECISION_RNG_SEED: "s" })).DECISION_RNG_SEED).toBe("s");
+    expect(errorOf({ ENVIRONMENT: "production", DECISION_RNG_SEED: "s" })).toMatch(/^edgeloop configuration is invalid: DECISION_RNG_SEED: /);
+    expect(errorOf({ DECISION_RNG_SEED: "s" })).toContain("DECISION_RNG_SEED");
+  });
+
   it("names every problem at once", () => {
     const message = errorOf({ JWT_SECRET: "short", MAX_EVENT_BYTES: "0", JWT_JWKS_URL: "not a url" });
     for (const name of ["JWT_SECRET", "MAX_EVENT_BYTES", "JWT_JWKS_URL"]) expect(message).toContain(`${name}: `);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chunkForSendBatch, SEND_BATCH_MAX_BYTES, SEND_BATCH_MAX_MESSAGES } from "../../../src/ingest/enqueue";
+import { chunkForSendBatch, enqueueEvents, SEND_BATCH_MAX_BYTES, SEND_BATCH_MAX_MESSAGES } from "../../../src/ingest/enqueue";
+import type { EventRow } from "../../../src/ingest/event-schema";
 
 const OVERHEAD = 100;
 type Item = { id: number; size: number };
@@ -55,5 +56,26 @@ describe("chunkForSendBatch", () => {
       expect(chunk.length).toBeLessThanOrEqual(SEND_BATCH_MAX_MESSAGES);
       expect(chunkBytes(chunk)).toBeLessThanOrEqual(SEND_BATCH_MAX_BYTES);
     }
+  });
+});
+
+describe("enqueueEvents", () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ event_id: `e-${i}` }) as unknown as EventRow);
+
+  it("sends every chunk, each row once as a JSON message, and resolves only after all were accepted", async () => {
+    const sent: Array<Array<{ body: unknown; contentType?: string }>> = [];
+    const queue = { sendBatch: async (messages: Iterable<MessageSendRequest<unknown>>) => void sent.push([...messages]) } as unknown as Queue<unknown>;
+    const input = rows(250);
+    await enqueueEvents(queue, input);
+    expect(sent.map((batch) => batch.length)).toEqual([100, 100, 50]);
+    expect(sent.flat().map((m) => m.body)).toEqual(input);
+    expect(sent.flat().every((m) => m.contentType === "json")).toBe(true);
+  });
+
+  it("rejects when the queue refuses any chunk", async () => {
+    let calls = 0;
+    const queue = { sendBatch: async () => (++calls === 2 ? Promise.reject(new Error("queue unavailable")) : undefined) } as unknown as Queue<unknown>;
+    await expect(enqueueEvents(queue, rows(150))).rejects.toThrow("queue unavailable");
+    expect(calls).toBe(2);
   });
 });

@@ -31,6 +31,9 @@ describe("thompson: logged propensities are the sampling probabilities", () => {
     const stats = statsOf(arm("v1", 40, 160), arm("v2", 9, 21), arm("v3", 2, 3), arm("v4", 55, 245));
     const pooled = { v1: { n: 900, successes: 190 }, v3: { n: 40, successes: 12 }, v5: { n: 0, successes: 0 } };
     const t = tally(N, () => thompson.decide(input({ actions, stats, pooled, rng })));
+    // The pool must matter here, or the check says nothing about it: v3 (thin, with a pool) moves against the flat prior.
+    const flat = thompson.decide(input({ actions, stats, rng })).propensities;
+    expect(Math.abs(t.propensities.v3! - flat.v3!)).toBeGreaterThan(0.01);
     for (const action of actions) expectShare(t.actions[action] ?? 0, N, t.propensities[action]!);
     expectShare(t.reasons.propensity_floor ?? 0, N, 5 * 0.01);
     expectShare(t.reasons.high_uncertainty ?? 0, N, (1 - 5 * 0.01) * 0.2);
@@ -78,6 +81,21 @@ describe("thompson: the distribution", () => {
     expect(d.propensities).toEqual({ a: pa, b: pb });
     expect(d.epsilon).toBe(0);
     expect(d.explored).toBe(false);
+  });
+
+  it("draws an empty bucket's prior from the pool: the propensities are those of the pooled posteriors, not the flat prior's", () => {
+    // No own outcomes; the decision type's other buckets say a converts 80%, b 20%.
+    const pooled = { a: { n: 1000, successes: 800 }, b: { n: 1000, successes: 200 } };
+    const params = { epsilon: { enabled: false, start: 0, end: 0, decayDays: 1 }, propensityFloor: 0 };
+    const flat = thompson.decide(input({ params, rng: seededRng(5) }));
+    expect(flat.propensities.a).toBeCloseTo(0.5, 9);
+    const d = thompson.decide(input({ pooled, params, rng: seededRng(5) }));
+    // Prior Beta(1 + 10·m, 1 + 10·(1 − m)) with m = (s + 1)/(n + 2), written out here rather than taken from priorFor.
+    const prior = (s: number, n: number) => ({ alpha: 1 + (10 * (s + 1)) / (n + 2), beta: 1 + 10 * (1 - (s + 1) / (n + 2)) });
+    const [pa, pb] = probabilityOfBeingBest([prior(800, 1000), prior(200, 1000)]);
+    expect(d.propensities.a).toBeCloseTo(pa!, 12);
+    expect(d.propensities.b).toBeCloseTo(pb!, 12);
+    expect(d.propensities.a).toBeGreaterThan(0.9);
   });
 
   it("gives a single action propensity 1 without drawing", () => {
