@@ -72,10 +72,25 @@ describe("enqueueEvents", () => {
     expect(sent.flat().every((m) => m.contentType === "json")).toBe(true);
   });
 
-  it("rejects when the queue refuses any chunk", async () => {
+  it("reports the rows of a refused chunk by position, and still sends the other chunks", async () => {
     let calls = 0;
-    const queue = { sendBatch: async () => (++calls === 2 ? Promise.reject(new Error("queue unavailable")) : undefined) } as unknown as Queue<unknown>;
-    await expect(enqueueEvents(queue, rows(150))).rejects.toThrow("queue unavailable");
-    expect(calls).toBe(2);
+    const sent: unknown[] = [];
+    const queue = {
+      sendBatch: async (messages: Iterable<MessageSendRequest<unknown>>) => {
+        if (++calls === 2) throw new Error("queue unavailable");
+        sent.push(...[...messages].map((m) => m.body));
+      },
+    } as unknown as Queue<unknown>;
+    const input = rows(250);
+    const result = await enqueueEvents(queue, input);
+    expect(calls).toBe(3);
+    expect(result.refused).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
+    expect(String(result.error)).toContain("queue unavailable");
+    expect(sent).toEqual([...input.slice(0, 100), ...input.slice(200)]);
+  });
+
+  it("reports nothing refused when every chunk was taken", async () => {
+    const queue = { sendBatch: async () => undefined } as unknown as Queue<unknown>;
+    expect(await enqueueEvents(queue, rows(150))).toEqual({ refused: [] });
   });
 });
