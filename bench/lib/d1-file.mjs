@@ -54,3 +54,12 @@ export async function nodeSqliteVersion() {
   db.close();
   return v;
 }
+
+/** The columns a table needs that a seed does not give: NOT NULL without a default (a newer migration's). */
+export function missingRequiredColumns(db, table, given) {
+  return db
+    .prepare(`PRAGMA table_info(${table})`)
+    .all()
+    .filter((c) => c.notnull && c.dflt_value === null && !c.pk && !given.includes(c.name))
+    .map((c) => c.name);
+}
