@@ -15,7 +15,7 @@ import { SignJWT } from "jose";
 import { tsImport } from "tsx/esm/api";
 import { openD1Reader } from "./lib/d1-file.mjs";
 import { intSetting, mulberry32, round } from "./lib/harness.mjs";
-import { measureRoutes, phaseProblem } from "./lib/load.mjs";
+import { hotPathProblems, hotPathSettings, measureRoutes } from "./lib/load.mjs";
 import { printCpu, printErrorSamples, printHeader, printRouteTable, routeSummary } from "./lib/report.mjs";
 import { runBenchmark } from "./lib/run.mjs";
 import { problemLines } from "./lib/worker.mjs";
@@ -26,9 +26,7 @@ const POST_TYPES = ["carousel", "reel", "single", "story"];
 const OBJECTIVES = ["sales", "reach", "engagement"];
 
 const settings = {
-  duration_s: intSetting("BENCH_DURATION", 15),
-  connections: intSetting("BENCH_CONNECTIONS", 10),
-  warmup_s: intSetting("BENCH_WARMUP", 2, 0),
+  ...hotPathSettings(),
   micro_sample_ms: intSetting("BENCH_MICRO_MS", 300),
   micro_only: process.env.BENCH_MICRO_ONLY === "1",
 };
@@ -184,14 +182,7 @@ function newTally() {
   return { ids: new Set(), duplicate_ids: 0, by_policy: {}, fallback_reasons: {}, explored: 0, actions: {} };
 }
 
-function tallyDecision(t, body, samples) {
-  let d;
-  try {
-    d = JSON.parse(body);
-  } catch {
-    if (samples.length < 5) samples.push({ status: 200, body: `unparseable: ${String(body).slice(0, 300)}` });
-    return;
-  }
+function tallyDecision(t, d) {
   if (t.ids.has(d.decision_id)) t.duplicate_ids++;
   else t.ids.add(d.decision_id);
   const key = `${d.policy_id}@v${d.policy_version}`;
@@ -241,20 +232,15 @@ async function throughTheWorker(bench) {
 
   const headers = { authorization: `Bearer ${jwt}` };
   let tally = newTally();
-  const onOk = (_status, body, samplesOut) => tallyDecision(tally, body, samplesOut);
+  const onOk = (json) => tallyDecision(tally, json);
   const routes = [
     { name: "floor", route: "/__bench/noop", headers, body: () => decisionBody("image_pregen") },
     { name: "v0", type: "image_pregen", route: "/v1/decisions", headers, body: () => decisionBody("image_pregen"), onOk },
     { name: "Thompson", type: TS_TYPE, route: "/v1/decisions", headers, body: () => decisionBody(TS_TYPE), onOk },
   ];
   const logOffset = worker.logSize();
-  const phases = await measureRoutes(worker, {
+  const phases = await measureRoutes(bench, worker, {
     routes,
-    modes: bench.settings.latency.modes,
-    duration: settings.duration_s,
-    connections: settings.connections,
-    warmup: settings.warmup_s,
-    say: bench.say,
     around: async (route, _mode, run) => {
       tally = newTally();
       const p = await run();
@@ -311,12 +297,10 @@ await runBenchmark({
     const micro = await microBenchmark(bench.appDir);
     printMicro(micro);
     const http = settings.micro_only ? null : await throughTheWorker(bench);
-    const problems = [];
+    const problems = http ? hotPathProblems(http.phases) : [];
     if (http) {
-      for (const name of ["v0", "Thompson"]) for (const p of Object.values(http.phases[name])) if (phaseProblem(p)) problems.push(phaseProblem(p));
       for (const [k, v] of Object.entries(http.d1)) if (v?.missing_from_d1) problems.push(`${k}: ${v.missing_from_d1} decisions missing from D1`);
       if (!http.thompson_sample_ok || http.thompson_fallbacks > 0) problems.push(`Thompson fell back to v0 (${http.thompson_fallbacks} fallbacks; sample ok: ${http.thompson_sample_ok})`);
-      for (const p of Object.values(http.phases.floor)) if (p.remote_calls.sequential?.max) problems.push(`the floor made remote calls (${p.remote_calls.breakdown}): the count is wrong`);
     }
     return { report: { http, in_process: micro }, problems };
   },

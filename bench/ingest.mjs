@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { openD1Reader, retrying } from "./lib/d1-file.mjs";
 import { intSetting, round, sleep } from "./lib/harness.mjs";
 import { cpuCores } from "./lib/cpu.mjs";
-import { drive, measureRoutes, phaseProblem } from "./lib/load.mjs";
+import { drive, hotPathProblems, hotPathSettings, measureRoutes } from "./lib/load.mjs";
 import { pad, printCpu, printErrorSamples, printHeader, printRouteTable, routeSummary } from "./lib/report.mjs";
 import { runBenchmark } from "./lib/run.mjs";
 import { problemLines } from "./lib/worker.mjs";
@@ -21,10 +21,8 @@ const PROJECT_ID = "bench";
 const D1_POLL_MS = 250;
 
 const settings = {
-  duration_s: intSetting("BENCH_DURATION", 15),
-  connections: intSetting("BENCH_CONNECTIONS", 10),
+  ...hotPathSettings(),
   batch_size: intSetting("BENCH_BATCH_SIZE", 50),
-  warmup_s: intSetting("BENCH_WARMUP", 2, 0),
   drain_timeout_s: intSetting("BENCH_DRAIN_TIMEOUT", 300),
 };
 
@@ -43,14 +41,7 @@ function newTally() {
   return { accepted: 0, rejected: 0, ids: new Set(), duplicate_ids: 0, rejection_samples: [] };
 }
 
-function tallyAccepted(tally, body, samples) {
-  let parsed;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    if (samples.length < 5) samples.push({ status: 202, body: `unparseable: ${String(body).slice(0, 300)}` });
-    return;
-  }
+function tallyAccepted(tally, parsed) {
   tally.accepted += Number(parsed.accepted) || 0;
   if (Array.isArray(parsed.rejected) && parsed.rejected.length > 0) {
     tally.rejected += parsed.rejected.length;
@@ -111,9 +102,7 @@ async function waitForQuiet(reader, quietMs = 3000, maxMs = 30_000) {
 }
 
 /** One measured /v1/events phase: D1 sampled during the load, then the drain until every accepted event is there. */
-async function ingestPhase(worker, reader, run, setTally) {
-  const tally = newTally();
-  setTally(tally);
+async function ingestPhase(worker, reader, run, tally) {
   const baseline = reader.count();
   const dlqBefore = reader.deadLetters();
   const timeline = [];
@@ -195,7 +184,7 @@ await runBenchmark({
       route: "/v1/events",
       headers: { "x-edgeloop-key": key },
       body: makeBatch,
-      onOk: (_status, body, samples) => tallyAccepted(tally, body, samples),
+      onOk: (json) => tallyAccepted(tally, json),
       // The warm-up's events must be in D1 before the first measured phase counts its baseline.
       async warmup(w, opts) {
         tally = newTally();
@@ -207,20 +196,16 @@ await runBenchmark({
     const floor = { name: "floor", route: "/__bench/noop", headers: { "x-edgeloop-key": key }, body: makeBatch };
     const logOffset = worker.logSize();
     let firstEventsLog = null;
-    const phases = await measureRoutes(worker, {
+    const phases = await measureRoutes(bench, worker, {
       routes: [floor, events],
-      modes: bench.settings.latency.modes,
-      duration: settings.duration_s,
-      connections: settings.connections,
-      warmup: settings.warmup_s,
-      say: bench.say,
       around: async (route, _mode, run) => {
         if (route !== events) {
           const p = await run();
           return { ...p, events_offered_per_s: round((p.responses_2xx * settings.batch_size) / p.duration_s) };
         }
         firstEventsLog ??= worker.logSize();
-        const p = await ingestPhase(worker, reader, run, (t) => (tally = t));
+        tally = newTally();
+        const p = await ingestPhase(worker, reader, run, tally);
         bench.say(`  ${p.events_accepted} events accepted; ${p.drain.complete ? "all in D1" : `${p.drain.missing_from_d1} MISSING from D1`} (drained ${p.drain.load_start_to_all_in_d1_s ?? "—"} s after the load began)`);
         return p;
       },
@@ -242,13 +227,10 @@ await runBenchmark({
       worker_log: worker.log(logOffset),
       worker_log_ingest_phases: { ...worker.log(firstEventsLog ?? logOffset, onEntry), consumer_batches_written: consumer.batches, consumer_rows_written: consumer.rows },
     };
-    const problems = [];
+    const problems = hotPathProblems(phases);
     for (const p of Object.values(phases[events.name])) {
-      const bad = phaseProblem(p);
-      if (bad) problems.push(bad);
       if (!p.drain.complete) problems.push(`${events.name} (${p.latency_mode}): ${p.drain.missing_from_d1} accepted events never reached D1`);
     }
-    for (const p of Object.values(phases.floor)) if (p.remote_calls.sequential?.max) problems.push(`the floor made remote calls (${p.remote_calls.breakdown}): the count is wrong`);
     return { report, problems };
   },
   print(r) {

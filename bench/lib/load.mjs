@@ -2,12 +2,12 @@
 // (statuses, latency percentiles, remote calls per request) and who used the CPUs meanwhile.
 import autocannon from "autocannon";
 import { cpuCores } from "./cpu.mjs";
-import { round } from "./harness.mjs";
+import { intSetting, round } from "./harness.mjs";
 import { MODE_HEADER, RemoteCallTally } from "./latency.mjs";
 
 /**
  * Drives `route` on the Worker. `latency` is the mode every request asks for ("0" or "model"); `body()` makes each
- * request's body; `onOk(status, body)` sees every 2xx body (the scenario's own tallies and checks).
+ * request's body; `onOk(json)` sees every 2xx body, parsed (the scenario's own tallies and checks).
  */
 export async function drive(worker, { name, route, method = "POST", headers = {}, body, duration, connections, latency = "0", onOk }) {
   const cpuBefore = worker.cpu();
@@ -32,7 +32,15 @@ export async function drive(worker, { name, route, method = "POST", headers = {}
             if (samples.length < 5) samples.push({ status, body: String(resBody).slice(0, 500) });
             return;
           }
-          onOk?.(status, resBody, samples);
+          if (!onOk) return;
+          let parsed;
+          try {
+            parsed = JSON.parse(resBody);
+          } catch {
+            if (samples.length < 5) samples.push({ status, body: `unparseable: ${String(resBody).slice(0, 300)}` });
+            return;
+          }
+          onOk(parsed);
         },
       },
     ],
@@ -58,12 +66,23 @@ export async function drive(worker, { name, route, method = "POST", headers = {}
   };
 }
 
+/** The load settings every hot-path benchmark takes: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP. */
+export const hotPathSettings = () => ({
+  duration_s: intSetting("BENCH_DURATION", 15),
+  connections: intSetting("BENCH_CONNECTIONS", 10),
+  warmup_s: intSetting("BENCH_WARMUP", 2, 0),
+});
+
 /**
  * The hot-path protocol: a warm-up on each route (zero latency, not measured), then for each latency mode every
- * route in turn, the floor first. `around(route, mode, run)` lets a scenario wrap one measured phase (sample D1
- * during it, wait for a drain after it); it returns what run() returned. Phases come back by route name and mode.
+ * route in turn, the floor first, with the run's hotPathSettings. `around(route, mode, run)` lets a scenario wrap one
+ * measured phase (sample D1 during it, wait for a drain after it); it returns what run() returned. Phases come back
+ * by route name and mode.
  */
-export async function measureRoutes(worker, { routes, modes, duration, connections, warmup, around, say }) {
+export async function measureRoutes(bench, worker, { routes, around }) {
+  const { duration_s: duration, connections, warmup_s: warmup, latency } = bench.settings;
+  const modes = latency.modes;
+  const say = bench.say;
   if (warmup > 0) {
     say(`warm-up: ${warmup} s on each route (not measured)`);
     for (const r of routes) await (r.warmup ?? drive)(worker, { ...r, duration: warmup, connections, latency: "0" });
@@ -79,7 +98,17 @@ export async function measureRoutes(worker, { routes, modes, duration, connectio
   return phases;
 }
 
-/** A phase that answered anything but 2xx, or lost requests: a problem line, else null. */
-export function phaseProblem(p) {
-  return p.non_2xx || p.socket_errors || p.timeouts ? `${p.name} (${p.latency_mode}): ${p.non_2xx} non-2xx, ${p.socket_errors} socket errors, ${p.timeouts} timeouts` : null;
+/**
+ * What failed in the phases: a route that answered anything but 2xx or lost requests, and a floor that made remote
+ * calls (it makes none: the count would be wrong).
+ */
+export function hotPathProblems(phases, floorName = "floor") {
+  const problems = [];
+  for (const [name, byMode] of Object.entries(phases)) {
+    for (const p of Object.values(byMode)) {
+      if (name === floorName && p.remote_calls.sequential?.max) problems.push(`the floor made remote calls (${p.remote_calls.breakdown}): the count is wrong`);
+      if (name !== floorName && (p.non_2xx || p.socket_errors || p.timeouts)) problems.push(`${p.name} (${p.latency_mode}): ${p.non_2xx} non-2xx, ${p.socket_errors} socket errors, ${p.timeouts} timeouts`);
+    }
+  }
+  return problems;
 }
