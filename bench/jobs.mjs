@@ -477,7 +477,9 @@ async function replayBuild(file, appDir, asOf, sampleEvery) {
     if (kind === "events_query") {
       const variant = byDecisionVariant(text);
       ev.variant = variant && variant.replace(/\s+/g, " ").trim();
-      const sampled = !variant || ev.calls++ % sampleEvery === 0;
+      // Every call counts, sampled or not: the total is the sampled mean × calls.
+      const sampled = !variant || ev.calls % sampleEvery === 0;
+      ev.calls++;
       let rows = null;
       let t;
       if (sampled) {
