@@ -126,7 +126,8 @@ const breakdownOf = (s: Summary) =>
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Bindings, recognised by shape: D1, Durable Object namespaces, Queues, R2, KV, rate limiters. Whatever else is in
-// env (vars, secrets) passes through untouched.
+// env (vars, secrets) passes through untouched. Only asynchronous methods are hops: a synchronous one (prepare, bind,
+// idFromName, get on a namespace, resumeMultipartUpload) stays synchronous, or the code calling it would break.
 
 type AnyFn = (...args: unknown[]) => unknown;
 type Obj = Record<PropertyKey, unknown>;
@@ -225,6 +226,22 @@ function wrapMethods(binding: Obj, kind: Kind, methods: readonly string[]): Obj 
   });
 }
 
+const MULTIPART_METHODS = ["uploadPart", "complete", "abort"];
+
+/** R2: reads and writes are hops; a multipart upload's parts too. resumeMultipartUpload is local and synchronous. */
+function wrapR2(bucket: Obj): Obj {
+  const calls = wrapMethods(bucket, "r2", ["head", "get", "put", "delete", "list"]);
+  return new Proxy(bucket, {
+    get(target, prop) {
+      if (prop === "createMultipartUpload") {
+        return (...args: unknown[]) => hop("r2", async () => wrapMethods((await (target.createMultipartUpload as AnyFn).apply(target, args)) as Obj, "r2", MULTIPART_METHODS));
+      }
+      if (prop === "resumeMultipartUpload") return (...args: unknown[]) => wrapMethods((target.resumeMultipartUpload as AnyFn).apply(target, args) as Obj, "r2", MULTIPART_METHODS);
+      return Reflect.get(calls, prop);
+    },
+  });
+}
+
 function wrapBinding(v: unknown): unknown {
   if (typeof v !== "object" || v === null) return v;
   const b = v as Obj;
@@ -233,7 +250,7 @@ function wrapBinding(v: unknown): unknown {
   if (isFn(b.prepare) && isFn(b.batch)) return wrapD1(b);
   if (isFn(b.idFromName) && isFn(b.get)) return wrapNamespace(b);
   if (isFn(b.send) && isFn(b.sendBatch)) return wrapMethods(b, "queue", ["send", "sendBatch"]);
-  if (isFn(b.head) && isFn(b.createMultipartUpload)) return wrapMethods(b, "r2", ["head", "get", "put", "delete", "list", "createMultipartUpload", "resumeMultipartUpload"]);
+  if (isFn(b.head) && isFn(b.createMultipartUpload)) return wrapR2(b);
   if (isFn(b.getWithMetadata)) return wrapMethods(b, "kv", ["get", "getWithMetadata", "put", "delete", "list"]);
   if (isFn(b.limit)) return wrapMethods(b, "ratelimit", ["limit"]);
   return v;
