@@ -1,8 +1,7 @@
 // npm run bench:jobs — build_bandit_dataset and rebuild_bandit_stats through the local Worker on 100k decisions and 1M
 // events, against hand-written SQL over the same data in the same run (the floor), with rows/s and the ratios.
 //
-// 1. Snapshots the Worker's sources (working tree, or BENCH_REF=<git ref>) into a temp dir, like bench:ingest, and
-//    applies the D1 migrations to a fresh --persist-to dir.
+// 1. The harness (bench/lib/run.mjs): a snapshot of the sources, fresh D1 migrations, the bench build.
 // 2. Seeds the local D1 file directly with node:sqlite (big transactions; far faster than `wrangler d1 execute`):
 //    project `bench`, BENCH_DECISIONS image_pregen decisions (policy image_pregen_bandit_v0, 4 post types × 3
 //    objectives = 12 buckets, pre_generate/on_demand) created over the 7 days that end 24 h before as_of, so every one
@@ -28,7 +27,7 @@
 // Settings (environment): BENCH_DECISIONS (100000), BENCH_EVENTS (1000000), BENCH_PAGE_SIZE (the job's default when
 // unset), BENCH_BUILD_TIMEOUT (s, 1800), BENCH_FLOOR_REPEATS (3), BENCH_REPLAY (1; 0 skips step 6),
 // BENCH_REPLAY_SAMPLE_EVERY (the job's events query on every Nth page of the replay; default 1, or 20 above 200k
-// events), BENCH_SEED (1), BENCH_REF, BENCH_KEEP_TMP=1.
+// events), BENCH_SEED (1), and the harness's BENCH_LATENCY (0), BENCH_REF, BENCH_KEEP_TMP.
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";

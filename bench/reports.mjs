@@ -1,8 +1,7 @@
 // npm run bench:reports — the report routes through the local Worker on 1M events / 50k users, each beside the single
 // hand-written SQL query that computes the same answer (the floor), in the same run, with the ratios and checks.
 //
-// 1. Snapshots the Worker's sources (working tree, or BENCH_REF=<git ref>) into a temp dir, like bench:ingest, and
-//    applies the D1 migrations to a fresh --persist-to dir.
+// 1. The harness (bench/lib/run.mjs): a snapshot of the sources, fresh D1 migrations, the bench build.
 // 2. Seeds the local D1 file directly with node:sqlite: project `bench` (time zone UTC, the default event names),
 //    BENCH_USERS users and exactly BENCH_EVENTS events over the BENCH_DAYS days before as_of, inserted in time order
 //    as ingest would have written them. Users arrive on different days (more of them lately, fewer at weekends); each
@@ -32,7 +31,8 @@
 //
 // Settings (environment): BENCH_USERS (50000), BENCH_EVENTS (1000000), BENCH_DAYS (120), BENCH_AS_OF, BENCH_COHORT_WEEKS
 // (12), BENCH_EXPORT_DAYS (30), BENCH_FLOOR_REPEATS (3), BENCH_API_REPEATS (3), BENCH_EXPORTS (direct,job),
-// BENCH_EXPORT_FORMATS (csv,xlsx), BENCH_REQUEST_TIMEOUT (s, 1200), BENCH_SEED (1), BENCH_REF, BENCH_KEEP_TMP=1.
+// BENCH_EXPORT_FORMATS (csv,xlsx), BENCH_REQUEST_TIMEOUT (s, 1200), BENCH_SEED (1), and the harness's BENCH_LATENCY
+// (0), BENCH_REF, BENCH_KEEP_TMP. Every timed call records the remote calls its answer reports.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
