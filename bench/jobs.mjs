@@ -1,8 +1,7 @@
 // npm run bench:jobs — build_bandit_dataset and rebuild_bandit_stats through the local Worker on 100k decisions and 1M
 // events, against hand-written SQL over the same data in the same run (the floor), with rows/s and the ratios.
 //
-// 1. Snapshots the Worker's sources (working tree, or BENCH_REF=<git ref>) into a temp dir, like bench:ingest, and
-//    applies the D1 migrations to a fresh --persist-to dir.
+// 1. The harness (bench/lib/run.mjs): a snapshot of the sources, fresh D1 migrations, the bench build.
 // 2. Seeds the local D1 file directly with node:sqlite (big transactions; far faster than `wrangler d1 execute`):
 //    project `bench`, BENCH_DECISIONS image_pregen decisions (policy image_pregen_bandit_v0, 4 post types × 3
 //    objectives = 12 buckets, pre_generate/on_demand) created over the 7 days that end 24 h before as_of, so every one
@@ -28,21 +27,20 @@
 // Settings (environment): BENCH_DECISIONS (100000), BENCH_EVENTS (1000000), BENCH_PAGE_SIZE (the job's default when
 // unset), BENCH_BUILD_TIMEOUT (s, 1800), BENCH_FLOOR_REPEATS (3), BENCH_REPLAY (1; 0 skips step 6),
 // BENCH_REPLAY_SAMPLE_EVERY (the job's events query on every Nth page of the replay; default 1, or 20 above 200k
-// events), BENCH_SEED (1), BENCH_REF, BENCH_KEEP_TMP=1.
-import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+// events), BENCH_SEED (1), and the harness's BENCH_LATENCY (0), BENCH_REF, BENCH_KEEP_TMP.
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { freePort, git, snapshotSources, wrangler, wranglerEnv, WORKER_FILES } from "./lib/harness.mjs";
+import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
+import { cpuCores } from "./lib/cpu.mjs";
+import { loadSqlite, missingRequiredColumns, retrying } from "./lib/d1-file.mjs";
+import { fmt, intSetting, mulberry32, round, say, seconds, sleep, timeRepeated, uuidFrom } from "./lib/harness.mjs";
+import { pad, printHeader } from "./lib/report.mjs";
+import { runBenchmark } from "./lib/run.mjs";
+import { problemLines } from "./lib/worker.mjs";
 
-const execFileP = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const RESULTS_DIR = path.join(ROOT, "bench", "results");
+const DatabaseSync = await loadSqlite();
 const PROJECT_ID = "bench";
 const DECISION_TYPE = "image_pregen";
 const SEED_POLICY = "image_pregen_bandit_v0";
@@ -58,13 +56,6 @@ const EXPECTED_WINDOWS = [
   { pass: 2, afterMs: DAY_MS },
 ];
 
-function intSetting(name, fallback, min = 1) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got '${raw}'`);
-  return n;
-}
 
 const settings = {
   decisions: intSetting("BENCH_DECISIONS", 100_000),
@@ -75,75 +66,12 @@ const settings = {
   replay: process.env.BENCH_REPLAY !== "0",
   replay_sample_every: process.env.BENCH_REPLAY_SAMPLE_EVERY ? intSetting("BENCH_REPLAY_SAMPLE_EVERY", 1) : null,
   seed: intSetting("BENCH_SEED", 1, 0),
-  source_ref: process.env.BENCH_REF || null,
 };
-const keepTmp = process.env.BENCH_KEEP_TMP === "1";
 
-// ---------------------------------------------------------------------------------------------------------------------
-// Small helpers (as in bench/ingest.mjs and bench/decide.mjs)
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const round = (x, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
-const say = (msg) => console.log(`[bench] ${msg}`);
-const seconds = (ms) => round(ms / 1000, 2);
 const perSecond = (rows, ms) => (ms > 0 ? Math.round((rows * 1000) / ms) : null);
-const fmt = (n) => (typeof n === "number" ? n.toLocaleString("en-US") : String(n ?? "—"));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-
-/** A small seeded generator, so two runs seed the same data. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A v4-shaped UUID from the seeded generator (the Worker's ids are crypto.randomUUID(): same length and alphabet). */
-function uuidFrom(r) {
-  const hex = (n) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join("");
-  return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[Math.floor(r() * 4)]}${hex(3)}-${hex(12)}`;
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
-// The local D1 file, through node:sqlite (Node 22's built-in; it prints an ExperimentalWarning on import).
-
-let DatabaseSync = null;
-async function loadSqlite() {
-  if (DatabaseSync) return DatabaseSync;
-  const emit = process.emitWarning;
-  process.emitWarning = (w, ...rest) => (String(w).includes("SQLite") ? undefined : emit.call(process, w, ...rest));
-  ({ DatabaseSync } = await import("node:sqlite"));
-  process.emitWarning = emit;
-  return DatabaseSync;
-}
-
-function d1File(persistDir) {
-  const dir = path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  for (const f of files) {
-    const db = new DatabaseSync(path.join(dir, f), { readOnly: true });
-    const ok = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decision_outcomes'").get();
-    db.close();
-    if (ok) return path.join(dir, f);
-  }
-  throw new Error(`No local D1 database with a decision_outcomes table under ${dir}`);
-}
-
-/** The columns a table needs that the seed does not give: NOT NULL without a default (a newer migration's). */
-function missingRequiredColumns(db, table, given) {
-  return db
-    .prepare(`PRAGMA table_info(${table})`)
-    .all()
-    .filter((c) => c.notnull && c.dflt_value === null && !c.pk && !given.includes(c.name))
-    .map((c) => c.name);
-}
+// Seed: decisions and the image_pregen flow's events, straight into the local D1 file (before the Worker starts).
 
 const DECISION_COLUMNS = [
   "id", "project_id", "decision_type", "unit_id", "bucket", "action", "policy_id", "policy_version", "propensity",
@@ -345,17 +273,6 @@ SELECT bucket, action, count(*) AS n, sum(learn_value) AS successes, sum(normali
   FROM decision_outcomes
  WHERE project_id = ?1 AND decision_type = ?2 AND pass = ?3 AND simulated = 0 AND computed_at <= ?4
  GROUP BY bucket, action`;
-
-function timeRepeated(repeats, fn) {
-  const samples = [];
-  let last;
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    last = fn();
-    samples.push(performance.now() - t0);
-  }
-  return { ms_median: round(median(samples), 1), ms_min: round(Math.min(...samples), 1), ms_samples: samples.map((x) => round(x, 1)), last };
-}
 
 function buildFloor(file, windows, asOf) {
   const db = new DatabaseSync(file, { readOnly: true });
@@ -559,7 +476,9 @@ async function replayBuild(file, appDir, asOf, sampleEvery) {
     if (kind === "events_query") {
       const variant = byDecisionVariant(text);
       ev.variant = variant && variant.replace(/\s+/g, " ").trim();
-      const sampled = !variant || ev.calls++ % sampleEvery === 0;
+      // Every call counts, sampled or not: the total is the sampled mean × calls.
+      const sampled = !variant || ev.calls % sampleEvery === 0;
+      ev.calls++;
       let rows = null;
       let t;
       if (sampled) {
@@ -670,15 +589,14 @@ function explainAll(db, statements) {
 }
 
 /** The events query's plan in the Worker's own SQLite (miniflare's D1 in workerd), next to the +project_id variant. */
-async function workerdPlans(appDir, persistDir, statements) {
+async function workerdPlans(bench, statements) {
   const ids = JSON.stringify(["x"]);
   const out = {};
   for (const [name, text] of Object.entries(statements)) {
     if (!text) continue;
     const literal = text.replace(/\?1\b/g, `'${PROJECT_ID}'`).replace(/\?2\b/g, `'${ids}'`);
     try {
-      const { stdout } = await wrangler(appDir, ["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--json", "--command", `EXPLAIN QUERY PLAN ${literal}`]);
-      out[name] = JSON.parse(stdout.slice(stdout.indexOf("[")))[0].results.map((r) => r.detail);
+      out[name] = (await bench.d1Execute(`EXPLAIN QUERY PLAN ${literal}`)).map((r) => r.detail);
     } catch (err) {
       out[name] = `failed: ${err.message.split("\n")[0]}`;
     }
@@ -687,210 +605,11 @@ async function workerdPlans(appDir, persistDir, statements) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// The Worker under test (as in bench/decide.mjs)
-
-let devChild = null;
-
-function stopDev() {
-  if (!devChild || devChild.exitCode !== null || devChild.signalCode !== null) return Promise.resolve();
-  const child = devChild;
-  return new Promise((resolve) => {
-    const done = () => resolve();
-    child.once("exit", done);
-    try {
-      process.kill(-child.pid, "SIGTERM"); // the whole group: npx, wrangler's node, workerd
-    } catch {
-      return resolve();
-    }
-    setTimeout(() => {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-      setTimeout(done, 500);
-    }, 5000).unref();
-  });
-}
-
-function killDevSync() {
-  if (devChild && devChild.exitCode === null && devChild.signalCode === null) {
-    try {
-      process.kill(-devChild.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
-let tmpDir = null;
-process.on("exit", killDevSync);
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(sig, () => {
-    killDevSync();
-    if (tmpDir && !keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
-
-function tail(file, lines = 40) {
-  try {
-    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
-
-async function startDev(appDir, persistDir, logFile, secrets) {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const vars = {
-    ADMIN_TOKEN: secrets.adminToken,
-    JWT_SECRET: secrets.jwtSecret,
-    USER_ID_SALT: secrets.userIdSalt,
-    ADMIN_RATE_LIMIT_PER_MINUTE: "100000",
-  };
-  const args = [
-    "wrangler", "dev",
-    "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--inspector-ip", "127.0.0.1",
-    "--inspector-port", String(inspectorPort),
-    "--persist-to", persistDir,
-    "--show-interactive-dev-session=false",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ];
-  const out = fs.openSync(logFile, "a");
-  devChild = spawn("npx", args, { cwd: appDir, env: wranglerEnv, detached: true, stdio: ["ignore", out, out] });
-  fs.closeSync(out);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (devChild.exitCode !== null || devChild.signalCode !== null) {
-      throw new Error(`wrangler dev exited (${devChild.exitCode ?? devChild.signalCode}) before it was ready:\n${tail(logFile)}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return base;
-    } catch {
-      // not listening yet
-    }
-    await sleep(500);
-  }
-  throw new Error(`GET /healthz did not answer 200 within 90 s:\n${tail(logFile)}`);
-}
-
-async function api(base, method, pathname, token, body, timeoutMs = 600_000) {
-  const res = await fetch(`${base}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${pathname} → ${res.status}: ${text.slice(0, 1000)}`);
-  return JSON.parse(text);
-}
-
-// CPU (Linux /proc), as in bench/decide.mjs
-let clkTck = 100;
-try {
-  clkTck = Number((await execFileP("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
-} catch {
-  // keep 100
-}
-
-function groupCpuSeconds(pgid) {
-  let ticks = 0;
-  const byProgram = {};
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) !== pgid) continue;
-      const t = Number(f[11]) + Number(f[12]);
-      const program = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      ticks += t;
-      byProgram[program] = (byProgram[program] ?? 0) + t / clkTck;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return { total: ticks / clkTck, byProgram };
-}
-
-function machineBusySeconds() {
-  const [, ...v] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
-  const n = v.map(Number);
-  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
-  return (total - n[3] - n[4]) / clkTck;
-}
-
-function cpuSnapshot() {
-  if (process.platform !== "linux" || !devChild) return null;
-  const u = process.cpuUsage();
-  const group = groupCpuSeconds(devChild.pid);
-  return { t: Date.now(), worker: group.total, workerByProgram: group.byProgram, bench: (u.user + u.system) / 1e6, machine: machineBusySeconds() };
-}
-
-function cpuCores(a, b) {
-  if (!a || !b) return null;
-  const s = (b.t - a.t) / 1000;
-  const worker = (b.worker - a.worker) / s;
-  const bench = (b.bench - a.bench) / s;
-  const machine = (b.machine - a.machine) / s;
-  const byProgram = {};
-  for (const [k, v] of Object.entries(b.workerByProgram)) {
-    const used = (v - (a.workerByProgram[k] ?? 0)) / s;
-    if (used >= 0.005) byProgram[k] = round(used, 2);
-  }
-  return {
-    worker_stack: round(worker, 2),
-    worker_stack_by_program: byProgram,
-    bench_process: round(bench, 2),
-    other_processes: round(Math.max(0, machine - worker - bench), 2),
-    machine_busy: round(machine, 2),
-  };
-}
-
-function analyseLog(logFile, fromByte = 0) {
-  const counts = {};
-  const samples = [];
-  let runtimeErrorLines = 0;
-  let text = "";
-  try {
-    text = fs.readFileSync(logFile).subarray(fromByte).toString("utf8");
-  } catch {
-    return null;
-  }
-  for (const line of text.split("\n")) {
-    const start = line.indexOf("{\"level\"");
-    if (start >= 0) {
-      let entry;
-      try {
-        entry = JSON.parse(line.slice(start));
-      } catch {
-        continue;
-      }
-      if (entry.msg === "request") continue;
-      const msg = String(entry.msg).startsWith("[") ? String(entry.msg).split(" ").slice(0, 2).join(" ") : entry.msg;
-      const key = `${entry.level} ${msg}`;
-      counts[key] = (counts[key] ?? 0) + 1;
-      if ((entry.level === "error" || entry.level === "warn") && samples.length < 10) samples.push(line.slice(start, start + 600));
-    } else if (/\b(Error|ERROR|Uncaught|✘)\b/.test(line) && !/workers\.cloudflare\.com|Request\.cf|getaddrinfo|GetAddrInfoReqWrap/.test(line)) {
-      runtimeErrorLines++;
-      if (samples.length < 10) samples.push(line.slice(0, 600));
-    }
-  }
-  return { log_lines: counts, runtime_error_lines: runtimeErrorLines, warn_error_samples: samples };
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
 // The jobs through the admin API
 
 /** The ledger's runs of one job for this benchmark's as_of, oldest first. */
-async function ledgerRuns(base, token, job, asOf) {
-  const { runs } = await api(base, "GET", `/v1/admin/jobs/runs?job=${job}&limit=500`, token, undefined, 30_000);
+async function ledgerRuns(worker, token, job, asOf) {
+  const { runs } = await worker.api("GET", `/v1/admin/jobs/runs?job=${job}&limit=500`, token, undefined, { timeoutMs: 30_000 });
   return runs.filter((r) => r.params?.project === PROJECT_ID && r.params?.as_of === asOf).reverse();
 }
 
@@ -928,21 +647,10 @@ function summariseRuns(runs, t0) {
  * GET /v1/admin/jobs/runs once at the end for the record. The wall time runs from sending the request to the end
  * of the last page as the ledger has it.
  */
-async function timeBuild(base, token, file, asOf, expectedOutcomes) {
+async function timeBuild(worker, token, file, asOf, expectedOutcomes) {
   const reader = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
   const countStmt = reader.prepare("SELECT count(*) AS n FROM decision_outcomes WHERE project_id = ?1");
   const runsStmt = reader.prepare("SELECT * FROM job_runs WHERE job = 'build_bandit_dataset' ORDER BY started_at");
-  // A WAL reader can meet SQLITE_BUSY for an instant while the writer resets the log: retry.
-  const retrying = (fn) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return fn();
-      } catch (err) {
-        if (attempt >= 20) throw err;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
-      }
-    }
-  };
   const outcomes = () => retrying(() => Number(countStmt.get(PROJECT_ID).n));
   const fileRuns = () =>
     retrying(() => runsStmt.all())
@@ -961,15 +669,18 @@ async function timeBuild(base, token, file, asOf, expectedOutcomes) {
       }))
       .filter((r) => r.params?.project === PROJECT_ID && r.params?.as_of === asOf);
   const params = { project: PROJECT_ID, as_of: asOf, ...(settings.page_size ? { page_size: settings.page_size } : {}) };
-  const cpuBefore = cpuSnapshot();
+  const cpuBefore = worker.cpu();
   const t0 = Date.now();
   say(`POST /v1/admin/jobs/build_bandit_dataset ${JSON.stringify({ params })}`);
   let first = null;
   let firstMs = null;
   let firstError = null;
-  const request = api(base, "POST", "/v1/admin/jobs/build_bandit_dataset", token, { params }, settings.build_timeout_s * 1000).then(
-    (r) => {
+  let firstRemoteCalls = null;
+  const request = worker.callOk("POST", "/v1/admin/jobs/build_bandit_dataset", { token, body: { params }, timeoutMs: settings.build_timeout_s * 1000 }).then(
+    (res) => {
+      const r = res.json();
       first = r;
+      firstRemoteCalls = res.remote_calls;
       firstMs = Date.now() - t0;
       say(`the request answered after ${seconds(firstMs)} s: ${fmt(r.rows_written)} outcomes, continued: ${r.continued}`);
     },
@@ -1000,7 +711,7 @@ async function timeBuild(base, token, file, asOf, expectedOutcomes) {
     if (last && !runs.some((r) => r.status === "running") && last.status === "ok" && !/continuing/.test(last.message ?? "")) done = true;
     if (!done) await sleep(1000);
   }
-  const cpu = cpuCores(cpuBefore, cpuSnapshot());
+  const cpu = cpuCores(cpuBefore, worker.cpu());
   const finalCount = outcomes();
   runs = fileRuns();
   reader.close();
@@ -1008,14 +719,14 @@ async function timeBuild(base, token, file, asOf, expectedOutcomes) {
   await Promise.race([request, sleep(60_000)]);
   let ledgerFromApi = null;
   try {
-    ledgerFromApi = await ledgerRuns(base, token, "build_bandit_dataset", asOf);
+    ledgerFromApi = await ledgerRuns(worker, token, "build_bandit_dataset", asOf);
   } catch (err) {
     say(`GET /v1/admin/jobs/runs failed (the file's ledger stands): ${err.message}`);
   }
   const lastFinished = runs.filter((r) => r.finished_at).map((r) => Date.parse(r.finished_at));
   const endMs = lastFinished.length ? Math.max(...lastFinished) : Date.now();
   return {
-    request: { params, first_response: first, first_response_s: firstMs === null ? null : seconds(firstMs) },
+    request: { params, first_response: first, first_response_s: firstMs === null ? null : seconds(firstMs), remote_calls: firstRemoteCalls },
     finished: done,
     wall_s: seconds(endMs - t0),
     wall_ms: endMs - t0,
@@ -1033,37 +744,29 @@ async function timeBuild(base, token, file, asOf, expectedOutcomes) {
  * were written (the freshness watermark), and the rebuild counts only those with computed_at ≤ as_of, so with the
  * build's (earlier) as_of it would find nothing fresh and skip.
  */
-async function timeRebuild(base, token) {
+async function timeRebuild(worker, token) {
   const asOf = Date.now();
   const params = { project: PROJECT_ID, policy_id: LEARN_POLICY, as_of: asOf };
-  const cpuBefore = cpuSnapshot();
+  const cpuBefore = worker.cpu();
   const t0 = Date.now();
   say(`POST /v1/admin/jobs/rebuild_bandit_stats ${JSON.stringify({ params })}`);
-  const result = await api(base, "POST", "/v1/admin/jobs/rebuild_bandit_stats", token, { params });
+  const res = await worker.callOk("POST", "/v1/admin/jobs/rebuild_bandit_stats", { token, body: { params } });
+  const result = res.json();
   const ms = Date.now() - t0;
-  const cpu = cpuCores(cpuBefore, cpuSnapshot());
-  const runs = await ledgerRuns(base, token, "rebuild_bandit_stats", asOf);
+  const cpu = cpuCores(cpuBefore, worker.cpu());
+  const runs = await ledgerRuns(worker, token, "rebuild_bandit_stats", asOf);
   const run = runs.find((r) => r.run_id === result.run_id);
-  return { as_of: asOf, request: { params }, response: result, wall_s: seconds(ms), wall_ms: ms, ledger_duration_ms: run?.duration_ms ?? null, cpu_cores_used: cpu };
+  return { as_of: asOf, request: { params }, response: result, remote_calls: res.remote_calls, wall_s: seconds(ms), wall_ms: ms, ledger_duration_ms: run?.duration_ms ?? null, cpu_cores_used: cpu };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Report
 
 function printReport(r) {
-  const pad = (s, n) => String(s ?? "—").padStart(n);
   const b = r.build;
   const rb = r.rebuild;
-  console.log("");
-  console.log(`edgeloop jobs benchmark — ${r.started_at}`);
-  console.log(
-    `  source ${r.source.ref ?? "working tree"} @ ${(r.source.commit ?? "?").slice(0, 12)}${r.source.dirty_files.length ? " (dirty)" : ""}, ` +
-      `${r.machine.cpus} CPUs, load average ${r.machine.loadavg_at_start.join(" ")} at start`,
-  );
-  console.log(
-    `  data: ${fmt(r.data.decisions)} decisions (${r.data.buckets} buckets), ${fmt(r.data.events)} events, as_of ${r.as_of_iso}; seeded in ${r.data.seconds} s (${fmt(r.data.rows_per_s)} rows/s), file ${r.data.file_mb} MB`,
-  );
-  console.log("");
+  if (!rb) return;
+  printHeader(r, `data: ${fmt(r.data.decisions)} decisions (${r.data.buckets} buckets), ${fmt(r.data.events)} events, as_of ${r.as_of_iso}; seeded in ${r.data.seconds} s (${fmt(r.data.rows_per_s)} rows/s), file ${r.data.file_mb} MB`);
   const row = (label, a, f, ratio) => console.log(`  ${label.padEnd(44)}${pad(a, 16)}${pad(f, 16)}${pad(ratio, 12)}`);
   row("", "job (Worker)", "floor (SQL)", "job/floor");
   row("build: seconds", b.job.wall_s, seconds(b.floor.ms_median), b.ratios.time);
@@ -1080,6 +783,8 @@ function printReport(r) {
   );
   const firstRun = l.per_invocation[0];
   console.log(`  build: the request answered after ${b.job.request.first_response_s ?? "—"} s; its invocation took ${firstRun?.duration_s ?? "—"} s (the rest: jobs-queue pages)`);
+  const calls = (x) => (x ? `${x.sequential} sequential remote calls (${x.breakdown}; the model would add ${x.model_ms} ms)` : "—");
+  console.log(`  remote calls: the build's first invocation ${calls(b.job.request.remote_calls)}; the rebuild ${calls(rb.job.remote_calls)}`);
   const c = b.job.cpu_cores_used;
   if (c) console.log(`  build CPU cores: Worker stack ${c.worker_stack} (${Object.entries(c.worker_stack_by_program).map(([k, v]) => `${k} ${v}`).join(", ")}), bench ${c.bench_process}, other ${c.other_processes}`);
   console.log(`  build check: ${fmt(b.check.outcomes_checked)} outcomes vs the floor's counts: ${b.check.mismatches} mismatches, ${b.check.missing_from_job} missing`);
@@ -1099,45 +804,19 @@ function printReport(r) {
     if (r.plans_in_workerd) console.log(`    events query plan (workerd):     ${[].concat(r.plans_in_workerd.events_query).join(" | ")}`);
     console.log(`    replay/floor ${round(p.total_ms / b.floor.ms_median, 1)}×; Worker/replay ${round(b.job.wall_ms / p.total_ms, 1)}×`);
   }
-  const logs = r.worker_log;
-  const problems = Object.entries(logs?.log_lines ?? {}).filter(([k]) => k.startsWith("warn") || k.startsWith("error"));
-  console.log(`  Worker warnings/errors: ${problems.map(([k, v]) => `${k} ×${v}`).join(", ") || "none"}; runtime error lines: ${logs?.runtime_error_lines ?? 0}`);
+  console.log(`  Worker warnings/errors: ${problemLines(r.worker_log) || "none"}; runtime error lines: ${r.worker_log?.runtime_error_lines ?? 0}`);
   console.log("");
 }
 
-// ---------------------------------------------------------------------------------------------------------------------
 
-async function main() {
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 22 || (major === 22 && minor < 5)) {
-    console.error(`[bench] Node ${process.versions.node}: this needs Node ≥ 22.5 (wrangler 4 and node:sqlite). Run it as \`npm run bench:jobs\`.`);
-    process.exit(1);
-  }
-  await loadSqlite();
-  const startedAt = new Date();
-  const loadAtStart = os.loadavg().map((x) => round(x, 2));
-  if (loadAtStart[0] > os.cpus().length / 2) {
-    say(`warning: the machine is busy (load average ${loadAtStart.join(" ")} on ${os.cpus().length} CPUs); figures will be lower and noisier`);
-  }
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "edgeloop-bench-jobs-"));
-  tmpDir = tmp;
-  const appDir = path.join(tmp, "app");
-  const persistDir = path.join(tmp, "state");
-  const logFile = path.join(tmp, "wrangler-dev.log");
-  // A whole minute, so the ledger's as_of (epoch ms) matches what was sent.
-  const asOf = Math.floor(Date.now() / 60_000) * 60_000;
-  try {
-    const [commit, dirty] = await Promise.all([git("rev-parse", settings.source_ref ?? "HEAD"), git("status", "--porcelain", "--", ...WORKER_FILES)]);
-    const source = {
-      ref: settings.source_ref,
-      commit,
-      dirty_files: settings.source_ref ? [] : (dirty ?? "").split("\n").filter(Boolean),
-      snapshot_sha256_16: await snapshotSources(appDir, settings.source_ref),
-    };
-    say(`temp dir ${tmp}; source ${source.ref ?? "working tree"} @ ${commit?.slice(0, 12)}${source.dirty_files.length ? ` (${source.dirty_files.length} uncommitted changes)` : ""}`);
-
+await runBenchmark({
+  name: "jobs",
+  settings,
+  async run(bench) {
+    // A whole minute, so the ledger's as_of (epoch ms) matches what was sent.
+    const asOf = Math.floor(Date.now() / 60_000) * 60_000;
     // The snapshot's own reward spec: its windows are the floor's.
-    const src = (rel) => pathToFileURL(path.join(appDir, "src", rel)).href;
+    const src = (rel) => pathToFileURL(path.join(bench.appDir, "src", rel)).href;
     const { rewardSpecFor } = await tsImport(src("learning/reward-specs/index.ts"), import.meta.url);
     const { FINAL_PASS } = await tsImport(src("learning/reward-spec.ts"), import.meta.url);
     const spec = rewardSpecFor(DECISION_TYPE);
@@ -1147,16 +826,15 @@ async function main() {
     }
     if (windows.some((w) => w.afterMs > DAY_MS)) throw new Error("a window longer than 24 h: the seeded decisions (≥ 24 h before as_of) would not all be closed");
 
-    say("applying D1 migrations to a fresh persist dir");
-    await wrangler(appDir, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
-    const file = d1File(persistDir);
-    say(`seeding ${fmt(settings.decisions)} decisions and ${fmt(settings.events)} events into ${path.relative(tmp, file)}`);
+    await bench.migrate();
+    const file = await bench.d1File("decision_outcomes");
+    say(`seeding ${fmt(settings.decisions)} decisions and ${fmt(settings.events)} events into ${path.relative(bench.tmp, file)}`);
     const data = seed(file, asOf);
     say(`seeded in ${data.seconds} s (${fmt(data.rows_per_s)} rows/s); file ${data.file_mb} MB, journal ${data.journal_mode}`);
 
     let replayCopy = null;
     if (settings.replay) {
-      replayCopy = path.join(tmp, "replay.sqlite");
+      replayCopy = path.join(bench.tmp, "replay.sqlite");
       await fsp.copyFile(file, replayCopy);
     }
 
@@ -1164,25 +842,22 @@ async function main() {
     const floorBuild = buildFloor(file, windows, asOf);
     say(`floor (build): ${seconds(floorBuild.ms_median)} s median (${fmt(floorBuild.result_rows)} rows); with the write ${seconds(floorBuild.with_write.ms_median)} s`);
 
-    const secrets = { adminToken: randomBytes(16).toString("hex"), jwtSecret: randomBytes(16).toString("hex"), userIdSalt: randomBytes(16).toString("hex") };
-    say("starting wrangler dev");
-    const devStart = Date.now();
-    const base = await startDev(appDir, persistDir, logFile, secrets);
-    say(`ready on ${base} after ${((Date.now() - devStart) / 1000).toFixed(1)} s`);
-    const logOffset = fs.statSync(logFile).size;
+    const worker = await bench.startWorker({ ADMIN_RATE_LIMIT_PER_MINUTE: "100000" });
+    const token = bench.secrets.adminToken;
+    const logOffset = worker.logSize();
 
     const expectedOutcomes = settings.decisions * windows.length;
-    const buildJob = await timeBuild(base, secrets.adminToken, file, asOf, expectedOutcomes);
+    const buildJob = await timeBuild(worker, token, file, asOf, expectedOutcomes);
     say(`build: ${buildJob.wall_s} s for ${fmt(buildJob.outcomes_in_d1)} outcomes (${buildJob.ledger.invocations} invocations)`);
     let rebuildJob = null;
     if (buildJob.finished) {
-      rebuildJob = await timeRebuild(base, secrets.adminToken);
+      rebuildJob = await timeRebuild(worker, token);
       say(`rebuild: ${rebuildJob.wall_s} s: ${rebuildJob.response.status} ${rebuildJob.response.message}`);
     } else {
       say(`build did not finish within BENCH_BUILD_TIMEOUT=${settings.build_timeout_s} s; rebuild skipped`);
     }
-    const workerLog = analyseLog(logFile, logOffset);
-    await stopDev();
+    const workerLog = worker.log(logOffset);
+    await worker.stop();
 
     say("floor (rebuild) and checks against the floors' answers");
     const floorRebuild = rebuildJob ? rebuildFloor(file, FINAL_PASS, rebuildJob.as_of) : null;
@@ -1194,11 +869,11 @@ async function main() {
     if (replayCopy) {
       const sampleEvery = settings.replay_sample_every ?? (settings.events > 200_000 ? 20 : 1);
       say(`replaying the snapshot's build job against node:sqlite${sampleEvery > 1 ? ` (its events query on every ${sampleEvery}th page)` : ""}`);
-      replay = await replayBuild(replayCopy, appDir, asOf, sampleEvery);
+      replay = await replayBuild(replayCopy, bench.appDir, asOf, sampleEvery);
       await fsp.rm(replayCopy, { force: true });
       say(`replay: ${seconds(replay.total_ms)} s; ${JSON.stringify(replay.share_by_kind)}`);
       say("the events query's plan in the Worker's SQLite (wrangler d1 execute --local)");
-      plansInWorkerd = await workerdPlans(appDir, persistDir, { events_query: replay.sql.events_query, events_query_by_decision: replay.events_query_by_decision?.sql });
+      plansInWorkerd = await workerdPlans(bench, { events_query: replay.sql.events_query, events_query_by_decision: replay.events_query_by_decision?.sql });
       say(`  ${JSON.stringify(plansInWorkerd)}`);
     }
 
@@ -1233,33 +908,8 @@ async function main() {
     };
 
     const report = {
-      benchmark: "jobs",
-      started_at: startedAt.toISOString(),
-      finished_at: new Date().toISOString(),
-      command: "npm run bench:jobs",
-      settings,
       as_of: asOf,
       as_of_iso: new Date(asOf).toISOString(),
-      source,
-      machine: {
-        cpus: os.cpus().length,
-        cpu_model: os.cpus()[0]?.model ?? null,
-        memory_gb: round(os.totalmem() / 2 ** 30, 1),
-        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-        node: process.version,
-        node_sqlite_version: (() => {
-          const db = new DatabaseSync(":memory:");
-          const v = db.prepare("SELECT sqlite_version() AS v").get().v;
-          db.close();
-          return v;
-        })(),
-        loadavg_at_start: loadAtStart,
-        loadavg_at_end: os.loadavg().map((x) => round(x, 2)),
-      },
-      tools: {
-        wrangler: JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/wrangler/package.json"), "utf8")).version,
-        tsx: JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/tsx/package.json"), "utf8")).version,
-      },
       data: { ...data, windows },
       build,
       rebuild,
@@ -1267,12 +917,6 @@ async function main() {
       plans_in_workerd: plansInWorkerd,
       worker_log: workerLog,
     };
-    if (rebuild) printReport(report);
-    await fsp.mkdir(RESULTS_DIR, { recursive: true });
-    const out = path.join(RESULTS_DIR, `jobs-${report.started_at.replace(/[:.]/g, "-")}.json`);
-    await fsp.writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
-    say(`wrote ${path.relative(ROOT, out)}`);
-
     const problems = [];
     if (!buildJob.finished) problems.push(`build did not finish (${buildJob.outcomes_in_d1} of ${expectedOutcomes} outcomes)`);
     if (buildJob.outcomes_in_d1 !== expectedOutcomes) problems.push(`${buildJob.outcomes_in_d1} outcomes in D1, expected ${expectedOutcomes}`);
@@ -1281,19 +925,7 @@ async function main() {
     if (rebuild && rebuild.job.response.status !== "ok") problems.push(`rebuild answered ${rebuild.job.response.status}: ${rebuild.job.response.message}`);
     if (rebuild && rebuild.floor.check_against_bandit_arm_stats.mismatches) problems.push(`bandit_arm_stats disagree with the floor in ${rebuild.floor.check_against_bandit_arm_stats.mismatches} rows`);
     if (replay && replay.result.rows_written !== expectedOutcomes) problems.push(`the replay wrote ${replay.result.rows_written} outcomes, expected ${expectedOutcomes}`);
-    if (problems.length) {
-      say(`PROBLEMS: ${problems.join("; ")}`);
-      process.exitCode = 2;
-    }
-  } catch (err) {
-    console.error(`[bench] failed: ${err.stack ?? err}`);
-    if (fs.existsSync(logFile)) console.error(`[bench] last lines of wrangler dev:\n${tail(logFile, 30)}`);
-    process.exitCode = 1;
-  } finally {
-    await stopDev();
-    if (keepTmp || process.exitCode) say(`kept ${tmp} (wrangler-dev.log, D1 state)`);
-    else await fsp.rm(tmp, { recursive: true, force: true });
-  }
-}
-
-await main();
+    return { report, problems };
+  },
+  print: printReport,
+});

@@ -1,8 +1,7 @@
 // npm run bench:reports — the report routes through the local Worker on 1M events / 50k users, each beside the single
 // hand-written SQL query that computes the same answer (the floor), in the same run, with the ratios and checks.
 //
-// 1. Snapshots the Worker's sources (working tree, or BENCH_REF=<git ref>) into a temp dir, like bench:ingest, and
-//    applies the D1 migrations to a fresh --persist-to dir.
+// 1. The harness (bench/lib/run.mjs): a snapshot of the sources, fresh D1 migrations, the bench build.
 // 2. Seeds the local D1 file directly with node:sqlite: project `bench` (time zone UTC, the default event names),
 //    BENCH_USERS users and exactly BENCH_EVENTS events over the BENCH_DAYS days before as_of, inserted in time order
 //    as ingest would have written them. Users arrive on different days (more of them lately, fewer at weekends); each
@@ -32,40 +31,26 @@
 //
 // Settings (environment): BENCH_USERS (50000), BENCH_EVENTS (1000000), BENCH_DAYS (120), BENCH_AS_OF, BENCH_COHORT_WEEKS
 // (12), BENCH_EXPORT_DAYS (30), BENCH_FLOOR_REPEATS (3), BENCH_API_REPEATS (3), BENCH_EXPORTS (direct,job),
-// BENCH_EXPORT_FORMATS (csv,xlsx), BENCH_REQUEST_TIMEOUT (s, 1200), BENCH_SEED (1), BENCH_REF, BENCH_KEEP_TMP=1.
-import { execFile, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+// BENCH_EXPORT_FORMATS (csv,xlsx), BENCH_REQUEST_TIMEOUT (s, 1200), BENCH_SEED (1), and the harness's BENCH_LATENCY
+// (0), BENCH_REF, BENCH_KEEP_TMP. Every timed call records the remote calls its answer reports.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
-import fsp from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { freePort, git, snapshotSources, wrangler, wranglerEnv, WORKER_FILES } from "./lib/harness.mjs";
+import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { tsImport } from "tsx/esm/api";
+import { cpuCores } from "./lib/cpu.mjs";
+import { loadSqlite, missingRequiredColumns } from "./lib/d1-file.mjs";
+import { fmt, intSetting, listSetting, median, mulberry32, round, say, seconds, sleep, timeRepeated, uuidFrom } from "./lib/harness.mjs";
+import { pad, printHeader } from "./lib/report.mjs";
+import { runBenchmark } from "./lib/run.mjs";
+import { problemLines, withoutBody } from "./lib/worker.mjs";
+import { unzipEntries, zipOf } from "./lib/zip.mjs";
 
-const execFileP = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const RESULTS_DIR = path.join(ROOT, "bench", "results");
+const DatabaseSync = await loadSqlite();
 const PROJECT_ID = "bench";
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
-
-function intSetting(name, fallback, min = 1) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got '${raw}'`);
-  return n;
-}
-
-function listSetting(name, fallback, allowed) {
-  const raw = process.env[name];
-  const list = raw === undefined || raw === "" ? fallback : raw.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const x of list) if (!allowed.includes(x)) throw new Error(`${name}: '${x}' is not one of ${allowed.join(", ")}`);
-  return list;
-}
 
 /** 00:00 UTC on the Monday of the week holding `ms`. */
 function mondayUtc(ms) {
@@ -93,49 +78,12 @@ const settings = {
   export_formats: listSetting("BENCH_EXPORT_FORMATS", ["csv", "xlsx"], ["csv", "xlsx"]),
   request_timeout_s: intSetting("BENCH_REQUEST_TIMEOUT", 1200),
   seed: intSetting("BENCH_SEED", 1, 0),
-  source_ref: process.env.BENCH_REF || null,
 };
-const keepTmp = process.env.BENCH_KEEP_TMP === "1";
 // Lifted so that the direct route streams the whole 30 days (its default, 100,000 rows, answers 413 above that).
 const EXPORT_DIRECT_MAX_ROWS_LIFTED = 100_000_000;
 
-// ---------------------------------------------------------------------------------------------------------------------
-// Small helpers (as in bench/ingest.mjs, bench/decide.mjs and bench/jobs.mjs)
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const round = (x, digits = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
-const say = (msg) => console.log(`[bench] ${msg}`);
-const seconds = (ms) => round(ms / 1000, 2);
-const fmt = (n) => (typeof n === "number" ? n.toLocaleString("en-US") : String(n ?? "—"));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
-
-
-/** A small seeded generator, so two runs seed the same data. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const HEX = "0123456789abcdef";
-/** A v4-shaped UUID from the seeded generator (the Worker's ids are crypto.randomUUID(): same length and alphabet). */
-function uuidFrom(r) {
-  let s = "";
-  for (let i = 0; i < 32; i++) {
-    if (i === 8 || i === 12 || i === 16 || i === 20) s += "-";
-    s += i === 12 ? "4" : i === 16 ? "89ab"[Math.floor(r() * 4)] : HEX[Math.floor(r() * 16)];
-  }
-  return s;
-}
 
 /** Index into a cumulative weight array (binary search): a draw from the weights' distribution. */
 function pick(cdf, x) {
@@ -159,40 +107,6 @@ function cumulative(weights) {
 
 const weighted = (entries) => ({ values: entries.map((e) => e[0]), cdf: cumulative(entries.map((e) => e[1])) });
 const draw = (w, r) => w.values[pick(w.cdf, r())];
-
-// ---------------------------------------------------------------------------------------------------------------------
-// The local D1 file, through node:sqlite (Node 22's built-in; it prints an ExperimentalWarning on import).
-
-let DatabaseSync = null;
-async function loadSqlite() {
-  if (DatabaseSync) return DatabaseSync;
-  const emit = process.emitWarning;
-  process.emitWarning = (w, ...rest) => (String(w).includes("SQLite") ? undefined : emit.call(process, w, ...rest));
-  ({ DatabaseSync } = await import("node:sqlite"));
-  process.emitWarning = emit;
-  return DatabaseSync;
-}
-
-function d1File(persistDir) {
-  const dir = path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  for (const f of files) {
-    const db = new DatabaseSync(path.join(dir, f), { readOnly: true });
-    const ok = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
-    db.close();
-    if (ok) return path.join(dir, f);
-  }
-  throw new Error(`No local D1 database with an events table under ${dir}`);
-}
-
-/** The columns a table needs that the seed does not give: NOT NULL without a default (a newer migration's). */
-function missingRequiredColumns(db, table, given) {
-  return db
-    .prepare(`PRAGMA table_info(${table})`)
-    .all()
-    .filter((c) => c.notnull && c.dflt_value === null && !c.pk && !given.includes(c.name))
-    .map((c) => c.name);
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Seed: users arriving over the window, activity that decays to a plateau, sessions of generic product events.
@@ -457,17 +371,6 @@ function seed(file, asOf, defaultEventNames) {
 // Floors: hand-written SQL over the same file in node:sqlite (SQLite alone: no Worker, no D1 binding, no JSON round
 // trips). Repeated; the median is the figure, the samples are kept.
 
-function timeRepeated(repeats, fn) {
-  const samples = [];
-  let last;
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    last = fn();
-    samples.push(performance.now() - t0);
-  }
-  return { ms_median: round(median(samples), 1), ms_min: round(Math.min(...samples), 1), ms_samples: samples.map((x) => round(x, 1)), last };
-}
-
 const planOf = (db, sql, ...binds) => db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...binds).map((r) => r.detail);
 
 // INDEXED BY: left to itself (no ANALYZE statistics), SQLite answers count(DISTINCT user_id) by walking the project's
@@ -629,82 +532,6 @@ const XLSX_STATIC = {
   "xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="events" sheetId="1" r:id="rId1"/></sheets></workbook>`,
   "xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
 };
-
-// A ZIP of whole entries (sizes known, no data descriptors): local headers, the data, the central directory.
-function zipOf(entries) {
-  const parts = [];
-  const central = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, "utf8");
-    const local = Buffer.alloc(30 + name.length);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(e.method, 8);
-    local.writeUInt16LE(0x21, 12); // 1980-01-01
-    local.writeUInt32LE(e.crc, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    name.copy(local, 30);
-    const c = Buffer.alloc(46 + name.length);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(0x0800, 8);
-    c.writeUInt16LE(e.method, 10);
-    c.writeUInt16LE(0x21, 14);
-    c.writeUInt32LE(e.crc, 16);
-    c.writeUInt32LE(e.data.length, 20);
-    c.writeUInt32LE(e.size, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    name.copy(c, 46);
-    parts.push(local, e.data);
-    central.push(c);
-    offset += local.length + e.data.length;
-  }
-  const dir = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, dir, end]);
-}
-
-/** The entries of a ZIP (through its central directory) whose names pass `filter`, inflated. */
-function unzipEntries(buf, filter) {
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("not a ZIP file: no end of central directory");
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = {};
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error("bad central directory");
-    const method = buf.readUInt16LE(p + 10);
-    const compressed = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.toString("utf8", p + 46, p + 46 + nameLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (!filter(name)) continue;
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + compressed);
-    out[name] = method === 0 ? data : zlib.inflateRawSync(data);
-  }
-  return out;
-}
 
 function xlsxFloor(db, range) {
   const { stmt, values } = exportStatement(db);
@@ -898,239 +725,11 @@ function routeSqlReplay(db, { day, cohort, range, pageRows, dauRaw }) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// The Worker under test (as in bench/jobs.mjs)
-
-let devChild = null;
-
-function stopDev() {
-  if (!devChild || devChild.exitCode !== null || devChild.signalCode !== null) return Promise.resolve();
-  const child = devChild;
-  return new Promise((resolve) => {
-    const done = () => resolve();
-    child.once("exit", done);
-    try {
-      process.kill(-child.pid, "SIGTERM"); // the whole group: npx, wrangler's node, workerd
-    } catch {
-      return resolve();
-    }
-    setTimeout(() => {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-      setTimeout(done, 500);
-    }, 5000).unref();
-  });
-}
-
-function killDevSync() {
-  if (devChild && devChild.exitCode === null && devChild.signalCode === null) {
-    try {
-      process.kill(-devChild.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
-let tmpDir = null;
-process.on("exit", killDevSync);
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(sig, () => {
-    killDevSync();
-    if (tmpDir && !keepTmp) fs.rmSync(tmpDir, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
-
-function tail(file, lines = 40) {
-  try {
-    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
-
-async function startDev(appDir, persistDir, logFile, secrets) {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const vars = {
-    ADMIN_TOKEN: secrets.adminToken,
-    JWT_SECRET: secrets.jwtSecret,
-    USER_ID_SALT: secrets.userIdSalt,
-    REPORT_RATE_LIMIT_PER_MINUTE: "100000",
-    ADMIN_RATE_LIMIT_PER_MINUTE: "100000",
-    EXPORT_DIRECT_MAX_ROWS: String(EXPORT_DIRECT_MAX_ROWS_LIFTED),
-  };
-  const args = [
-    "wrangler", "dev",
-    "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--inspector-ip", "127.0.0.1",
-    "--inspector-port", String(inspectorPort),
-    "--persist-to", persistDir,
-    "--show-interactive-dev-session=false",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ];
-  const out = fs.openSync(logFile, "a");
-  devChild = spawn("npx", args, { cwd: appDir, env: wranglerEnv, detached: true, stdio: ["ignore", out, out] });
-  fs.closeSync(out);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (devChild.exitCode !== null || devChild.signalCode !== null) {
-      throw new Error(`wrangler dev exited (${devChild.exitCode ?? devChild.signalCode}) before it was ready:\n${tail(logFile)}`);
-    }
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return base;
-    } catch {
-      // not listening yet
-    }
-    await sleep(500);
-  }
-  throw new Error(`GET /healthz did not answer 200 within 90 s:\n${tail(logFile)}`);
-}
-
-// CPU (Linux /proc), as in bench/decide.mjs
-let clkTck = 100;
-try {
-  clkTck = Number((await execFileP("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
-} catch {
-  // keep 100
-}
-
-function groupCpuSeconds(pgid) {
-  let ticks = 0;
-  const byProgram = {};
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(f[2]) !== pgid) continue;
-      const t = Number(f[11]) + Number(f[12]);
-      const program = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      ticks += t;
-      byProgram[program] = (byProgram[program] ?? 0) + t / clkTck;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return { total: ticks / clkTck, byProgram };
-}
-
-function machineBusySeconds() {
-  const [, ...v] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
-  const n = v.map(Number);
-  const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
-  return (total - n[3] - n[4]) / clkTck;
-}
-
-function cpuSnapshot() {
-  if (process.platform !== "linux" || !devChild) return null;
-  const u = process.cpuUsage();
-  const group = groupCpuSeconds(devChild.pid);
-  return { t: Date.now(), worker: group.total, workerByProgram: group.byProgram, bench: (u.user + u.system) / 1e6, machine: machineBusySeconds() };
-}
-
-function cpuCores(a, b) {
-  if (!a || !b || b.t - a.t < 50) return null;
-  const s = (b.t - a.t) / 1000;
-  const worker = (b.worker - a.worker) / s;
-  const bench = (b.bench - a.bench) / s;
-  const machine = (b.machine - a.machine) / s;
-  const byProgram = {};
-  for (const [k, v] of Object.entries(b.workerByProgram)) {
-    const used = (v - (a.workerByProgram[k] ?? 0)) / s;
-    if (used >= 0.005) byProgram[k] = round(used, 2);
-  }
-  return {
-    worker_stack: round(worker, 2),
-    worker_stack_by_program: byProgram,
-    bench_process: round(bench, 2),
-    other_processes: round(Math.max(0, machine - worker - bench), 2),
-    machine_busy: round(machine, 2),
-  };
-}
-
-function analyseLog(logFile, fromByte = 0) {
-  const counts = {};
-  const samples = [];
-  let runtimeErrorLines = 0;
-  let text = "";
-  try {
-    text = fs.readFileSync(logFile).subarray(fromByte).toString("utf8");
-  } catch {
-    return null;
-  }
-  for (const line of text.split("\n")) {
-    const start = line.indexOf("{\"level\"");
-    if (start >= 0) {
-      let entry;
-      try {
-        entry = JSON.parse(line.slice(start));
-      } catch {
-        continue;
-      }
-      if (entry.msg === "request") continue;
-      const msg = String(entry.msg).startsWith("[") ? String(entry.msg).split(" ").slice(0, 2).join(" ") : entry.msg;
-      const key = `${entry.level} ${msg}`;
-      counts[key] = (counts[key] ?? 0) + 1;
-      if ((entry.level === "error" || entry.level === "warn") && samples.length < 10) samples.push(line.slice(start, start + 600));
-    } else if (/\b(Error|ERROR|Uncaught|✘)\b/.test(line) && !/workers\.cloudflare\.com|Request\.cf|getaddrinfo|GetAddrInfoReqWrap/.test(line)) {
-      runtimeErrorLines++;
-      if (samples.length < 10) samples.push(line.slice(0, 600));
-    }
-  }
-  return { log_lines: counts, runtime_error_lines: runtimeErrorLines, warn_error_samples: samples };
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
 // Timed calls
 
-/** One request, timed to the last byte of the body (headers: when fetch resolved). */
-async function call(base, method, pathname, token, body) {
-  const cpuBefore = cpuSnapshot();
-  const t0 = performance.now();
-  const res = await fetch(`${base}${pathname}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(settings.request_timeout_s * 1000),
-  });
-  const headersMs = performance.now() - t0;
-  const buf = Buffer.from(await res.arrayBuffer());
-  const ms = performance.now() - t0;
-  return {
-    status: res.status,
-    ms: round(ms, 1),
-    headers_ms: round(headersMs, 1),
-    bytes: buf.length,
-    x_cache: res.headers.get("x-cache"),
-    content_type: res.headers.get("content-type"),
-    cpu_cores_used: cpuCores(cpuBefore, cpuSnapshot()),
-    buf,
-    json() {
-      return JSON.parse(buf.toString("utf8"));
-    },
-  };
-}
-
-async function callOk(base, method, pathname, token, body) {
-  const r = await call(base, method, pathname, token, body);
-  if (r.status < 200 || r.status > 299) throw new Error(`${method} ${pathname} → ${r.status}: ${r.buf.toString("utf8").slice(0, 800)}`);
-  return r;
-}
-
-const strip = (r) => {
-  const { buf: _buf, json: _json, ...rest } = r;
-  return rest;
-};
-
 /** Is a route there? A 404 that says "No route" is the app's notFound; any other answer is the route's. */
-async function routeExists(base, method, pathname, token) {
-  const r = await call(base, method, pathname, token);
+async function routeExists(worker, method, pathname, token) {
+  const r = await worker.call(method, pathname, { token });
   let body = null;
   try {
     body = r.json();
@@ -1217,26 +816,26 @@ function checkXlsx(buf, ids) {
 // ---------------------------------------------------------------------------------------------------------------------
 // The measurements
 
-async function timeExportDirect(base, token, format, range) {
+async function timeExportDirect(worker, token, format, range) {
   const q = `/v1/reports/events?format=${format}&from=${range.from}&to=${range.to}&project=${PROJECT_ID}`;
   say(`GET ${q}`);
-  const r = await callOk(base, "GET", q, token);
-  return { route: `GET ${q}`, ...strip(r), buf: r.buf };
+  const r = await worker.callOk("GET", q, { token, timeoutMs: settings.request_timeout_s * 1000 });
+  return { route: `GET ${q}`, ...withoutBody(r), buf: r.buf };
 }
 
-async function timeExportJob(base, token, format, range) {
+async function timeExportJob(worker, token, format, range) {
   const body = { report_type: "events", format, from: range.from, to: range.to };
   say(`POST /v1/exports?project=${PROJECT_ID} ${JSON.stringify(body)}`);
-  const cpuBefore = cpuSnapshot();
+  const cpuBefore = worker.cpu();
   const t0 = performance.now();
-  const created = await callOk(base, "POST", `/v1/exports?project=${PROJECT_ID}`, token, body);
+  const created = await worker.callOk("POST", `/v1/exports?project=${PROJECT_ID}`, { token, body });
   const { export_id: id } = created.json();
   let view = null;
   let polls = 0;
   const progress = [];
   let lastSay = Date.now();
   for (;;) {
-    const r = await callOk(base, "GET", `/v1/exports/${encodeURIComponent(id)}?project=${PROJECT_ID}`, token);
+    const r = await worker.callOk("GET", `/v1/exports/${encodeURIComponent(id)}?project=${PROJECT_ID}`, { token });
     polls++;
     view = r.json();
     if (progress.at(-1)?.rows !== view.rows) progress.push({ s: seconds(performance.now() - t0), status: view.status, rows: view.rows });
@@ -1252,12 +851,12 @@ async function timeExportJob(base, token, format, range) {
   if (view.status !== "done") throw new Error(`export ${id} ended ${view.status}: ${view.error}`);
   // The signed link is absolute (from the request URL); only its path and query are used, against 127.0.0.1.
   const link = new URL(view.download_url);
-  const download = await callOk(base, "GET", `${link.pathname}${link.search}`);
+  const download = await worker.callOk("GET", `${link.pathname}${link.search}`, { timeoutMs: settings.request_timeout_s * 1000 });
   const totalMs = performance.now() - t0;
-  const cpu = cpuCores(cpuBefore, cpuSnapshot());
+  const cpu = cpuCores(cpuBefore, worker.cpu());
   let ledger = null;
   try {
-    const { runs } = (await callOk(base, "GET", "/v1/admin/jobs/runs?job=build_export&limit=500", token)).json();
+    const { runs } = await worker.api("GET", "/v1/admin/jobs/runs?job=build_export&limit=500", token);
     const mine = runs.filter((x) => x.params?.export_id === id).reverse();
     ledger = {
       invocations: mine.length,
@@ -1273,6 +872,7 @@ async function timeExportJob(base, token, format, range) {
     ms: round(totalMs, 1),
     build_ms: round(builtMs, 1),
     download_ms: download.ms,
+    remote_calls: { create: created.remote_calls, download: download.remote_calls },
     polls,
     status: view.status,
     rows_reported: view.rows,
@@ -1290,19 +890,13 @@ async function timeExportJob(base, token, format, range) {
 // Report
 
 function printReport(r) {
-  const pad = (s, n) => String(s ?? "—").padStart(n);
-  console.log("");
-  console.log(`edgeloop reports benchmark — ${r.started_at}`);
-  console.log(
-    `  source ${r.source.ref ?? "working tree"} @ ${(r.source.commit ?? "?").slice(0, 12)}${r.source.dirty_files.length ? " (dirty)" : ""}, ` +
-      `${r.machine.cpus} CPUs, load average ${r.machine.loadavg_at_start.join(" ")} at start`,
-  );
   const d = r.data;
-  console.log(`  data: ${fmt(d.users)} users, ${fmt(d.events)} events over ${d.days} days before as_of ${r.as_of}; seeded in ${d.seconds} s (${fmt(d.rows_per_s)} rows/s inserted), file ${d.file_mb} MB`);
-  console.log("");
-  const row = (label, a, f, ratio, check) => console.log(`  ${label.padEnd(46)}${pad(a, 12)}${pad(f, 12)}${pad(ratio, 10)}  ${check ?? ""}`);
-  row("", "API (ms)", "floor (ms)", "API/floor", "answer vs floor");
-  for (const m of r.measurements) row(m.label, m.api_ms, m.floor_ms, m.ratio, m.check);
+  printHeader(r, `data: ${fmt(d.users)} users, ${fmt(d.events)} events over ${d.days} days before as_of ${r.as_of}; seeded in ${d.seconds} s (${fmt(d.rows_per_s)} rows/s inserted), file ${d.file_mb} MB`);
+  const calls = (c) => (c ? `${c.sequential} (${c.breakdown || "none"})` : "—");
+  const row = (label, a, f, ratio, remote, check) => console.log(`  ${label.padEnd(46)}${pad(a, 12)}${pad(f, 12)}${pad(ratio, 10)}  ${String(remote).padEnd(26)}${check ?? ""}`);
+  row("", "API (ms)", "floor (ms)", "API/floor", "remote calls (by kind)", "answer vs floor");
+  for (const m of r.measurements) row(m.label, m.api_ms, m.floor_ms, m.ratio, calls(m.remote_calls), m.check);
+  console.log("  (remote calls: sequential, counted until the response headers; a streamed body's later D1 pages are not in it)");
   console.log("");
   const rs = r.route_sql_in_node_sqlite;
   if (rs) {
@@ -1312,67 +906,42 @@ function printReport(r) {
       `${rs.export_pages.with_cursor_as_lower_bound.ms} ms with the cursor as the index's lower bound)`);
   }
   for (const note of r.notes) console.log(`  note: ${note}`);
-  const logs = r.worker_log;
-  const problems = Object.entries(logs?.log_lines ?? {}).filter(([k]) => k.startsWith("warn") || k.startsWith("error"));
-  console.log(`  Worker warnings/errors: ${problems.map(([k, v]) => `${k} ×${v}`).join(", ") || "none"}; runtime error lines: ${logs?.runtime_error_lines ?? 0}`);
-  if (r.mismatches.length) {
+  console.log(`  Worker warnings/errors: ${problemLines(r.worker_log) || "none"}; runtime error lines: ${r.worker_log?.runtime_error_lines ?? 0}`);
+  if (r.checks.details.length) {
     console.log("");
-    for (const m of r.mismatches) console.log(`  MISMATCH ${m}`);
+    for (const m of r.checks.details) console.log(`  MISMATCH ${m}`);
   }
   console.log("");
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 
-async function main() {
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 22 || (major === 22 && minor < 5)) {
-    console.error(`[bench] Node ${process.versions.node}: this needs Node ≥ 22.5 (wrangler 4 and node:sqlite). Run it as \`npm run bench:reports\`.`);
-    process.exit(1);
-  }
-  await loadSqlite();
-  const startedAt = new Date();
-  const loadAtStart = os.loadavg().map((x) => round(x, 2));
-  if (loadAtStart[0] > os.cpus().length / 2) {
-    say(`warning: the machine is busy (load average ${loadAtStart.join(" ")} on ${os.cpus().length} CPUs); figures will be higher and noisier`);
-  }
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "edgeloop-bench-reports-"));
-  tmpDir = tmp;
-  const appDir = path.join(tmp, "app");
-  const persistDir = path.join(tmp, "state");
-  const logFile = path.join(tmp, "wrangler-dev.log");
-  const asOf = Date.parse(settings.as_of);
-  // What is asked: the last day before as_of; the 12 ISO weeks before as_of's week; the 30 days before as_of.
-  const dauDate = isoDate(asOf - DAY_MS);
-  const day = { date: dauDate, start: asOf - DAY_MS, end: asOf };
-  const cohortStartMs = mondayUtc(asOf) - settings.cohort_weeks * WEEK_MS;
-  const cohortEndMs = mondayUtc(asOf) - DAY_MS;
-  const cohortBody = { start_date: isoDate(cohortStartMs), end_date: isoDate(cohortEndMs), cohort_type: "first_seen", weeks: settings.cohort_weeks };
-  const cohortQ = { start: cohortStartMs, end: cohortEndMs + DAY_MS - 1, weeks: settings.cohort_weeks };
-  const exportRange = { from: isoDate(asOf - settings.export_days * DAY_MS), to: dauDate, start: asOf - settings.export_days * DAY_MS, end: asOf };
-  if (cohortStartMs < asOf - settings.days * DAY_MS) say(`note: the cohort range starts before the seeded window (BENCH_DAYS=${settings.days})`);
+await runBenchmark({
+  name: "reports",
+  settings,
+  async run(bench) {
+    const asOf = Date.parse(settings.as_of);
+    // What is asked: the last day before as_of; the 12 ISO weeks before as_of's week; the 30 days before as_of.
+    const dauDate = isoDate(asOf - DAY_MS);
+    const day = { date: dauDate, start: asOf - DAY_MS, end: asOf };
+    const cohortStartMs = mondayUtc(asOf) - settings.cohort_weeks * WEEK_MS;
+    const cohortEndMs = mondayUtc(asOf) - DAY_MS;
+    const cohortBody = { start_date: isoDate(cohortStartMs), end_date: isoDate(cohortEndMs), cohort_type: "first_seen", weeks: settings.cohort_weeks };
+    const cohortQ = { start: cohortStartMs, end: cohortEndMs + DAY_MS - 1, weeks: settings.cohort_weeks };
+    const exportRange = { from: isoDate(asOf - settings.export_days * DAY_MS), to: dauDate, start: asOf - settings.export_days * DAY_MS, end: asOf };
+    if (cohortStartMs < asOf - settings.days * DAY_MS) say(`note: the cohort range starts before the seeded window (BENCH_DAYS=${settings.days})`);
 
-  const mismatches = [];
-  const notes = [];
-  try {
-    const [commit, dirty] = await Promise.all([git("rev-parse", settings.source_ref ?? "HEAD"), git("status", "--porcelain", "--", ...WORKER_FILES)]);
-    const source = {
-      ref: settings.source_ref,
-      commit,
-      dirty_files: settings.source_ref ? [] : (dirty ?? "").split("\n").filter(Boolean),
-      snapshot_sha256_16: await snapshotSources(appDir, settings.source_ref),
-    };
-    say(`temp dir ${tmp}; source ${source.ref ?? "working tree"} @ ${commit?.slice(0, 12)}${source.dirty_files.length ? ` (${source.dirty_files.length} uncommitted changes)` : ""}`);
-    const appTs = fs.readFileSync(path.join(appDir, "src/app.ts"), "utf8");
+    const mismatches = [];
+    const notes = [];
+    const appTs = fs.readFileSync(path.join(bench.appDir, "src/app.ts"), "utf8");
     const exportsRegisteredInAppTs = /exports-routes/.test(appTs);
-    const { DEFAULT_EVENT_NAMES } = await tsImport(pathToFileURL(path.join(appDir, "src/projects/default-event-names.ts")).href, import.meta.url);
-    const sqlMatches = routeSqlMatches(appDir);
+    const { DEFAULT_EVENT_NAMES } = await tsImport(pathToFileURL(path.join(bench.appDir, "src/projects/default-event-names.ts")).href, import.meta.url);
+    const sqlMatches = routeSqlMatches(bench.appDir);
     if (Object.values(sqlMatches).includes(false) || sqlMatches.dau_raw_runs === "unknown") say(`note: the routes' SQL copied here no longer matches the snapshot's: ${JSON.stringify(sqlMatches)}`);
 
-    say("applying D1 migrations to a fresh persist dir");
-    await wrangler(appDir, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
-    const file = d1File(persistDir);
-    say(`seeding ${fmt(settings.users)} users and ${fmt(settings.events)} events over ${settings.days} days before ${settings.as_of} into ${path.relative(tmp, file)}`);
+    await bench.migrate();
+    const file = await bench.d1File("events");
+    say(`seeding ${fmt(settings.users)} users and ${fmt(settings.events)} events over ${settings.days} days before ${settings.as_of} into ${path.relative(bench.tmp, file)}`);
     const data = seed(file, asOf, DEFAULT_EVENT_NAMES);
     say(`seeded in ${data.seconds} s (generate ${data.generate_s} s, insert ${data.insert_s} s: ${fmt(data.rows_per_s)} rows/s); file ${data.file_mb} MB; ${fmt(data.active_user_days)} active user-days, ${data.events_per_active_day} events each`);
 
@@ -1398,16 +967,16 @@ async function main() {
     routeSql.sql_matches_snapshot = sqlMatches;
     db.close();
 
-    const secrets = { adminToken: randomBytes(16).toString("hex"), jwtSecret: randomBytes(16).toString("hex"), userIdSalt: randomBytes(16).toString("hex") };
-    say("starting wrangler dev");
-    const devStart = Date.now();
-    const base = await startDev(appDir, persistDir, logFile, secrets);
-    say(`ready on ${base} after ${((Date.now() - devStart) / 1000).toFixed(1)} s`);
-    const token = secrets.adminToken;
-    const logOffset = fs.statSync(logFile).size;
+    const worker = await bench.startWorker({
+      REPORT_RATE_LIMIT_PER_MINUTE: "100000",
+      ADMIN_RATE_LIMIT_PER_MINUTE: "100000",
+      EXPORT_DIRECT_MAX_ROWS: String(EXPORT_DIRECT_MAX_ROWS_LIFTED),
+    });
+    const token = bench.secrets.adminToken;
+    const logOffset = worker.logSize();
     // Warm the isolate, the auth path and the rate limiter without touching events.
-    await callOk(base, "GET", `/v1/admin/projects/${PROJECT_ID}`, token);
-    const cpuApiStart = cpuSnapshot();
+    await worker.callOk("GET", `/v1/admin/projects/${PROJECT_ID}`, { token });
+    const cpuApiStart = worker.cpu();
 
     const api = {};
     const measurements = [];
@@ -1417,19 +986,19 @@ async function main() {
     const dauPath = `/v1/reports/dau?date=${dauDate}&project=${PROJECT_ID}`;
     say(`GET ${dauPath} ×${settings.api_repeats} (no rollup yet)`);
     const raw = [];
-    for (let i = 0; i < settings.api_repeats; i++) raw.push(await callOk(base, "GET", dauPath, token));
+    for (let i = 0; i < settings.api_repeats; i++) raw.push(await worker.callOk("GET", dauPath, { token }));
     const rawBody = raw.map((x) => x.json());
     say(`POST /v1/admin/jobs/rollup_daily_metrics {"params":{"project":"${PROJECT_ID}","date":"${dauDate}","days":1}}`);
-    const rollup = await callOk(base, "POST", "/v1/admin/jobs/rollup_daily_metrics", token, { params: { project: PROJECT_ID, date: dauDate, days: 1 } });
+    const rollup = await worker.callOk("POST", "/v1/admin/jobs/rollup_daily_metrics", { token, body: { params: { project: PROJECT_ID, date: dauDate, days: 1 } } });
     say(`GET ${dauPath} ×${settings.api_repeats} (after the rollup)`);
     const rolled = [];
-    for (let i = 0; i < settings.api_repeats; i++) rolled.push(await callOk(base, "GET", dauPath, token));
+    for (let i = 0; i < settings.api_repeats; i++) rolled.push(await worker.callOk("GET", dauPath, { token }));
     const rolledBody = rolled.map((x) => x.json());
     api.dau = {
       route: `GET ${dauPath}`,
-      raw: { calls: raw.map(strip), bodies: rawBody, first_ms: raw[0].ms, median_ms: round(median(raw.map((x) => x.ms)), 1) },
-      rollup_job: { ...strip(rollup), response: rollup.json() },
-      rollup: { calls: rolled.map(strip), bodies: rolledBody, first_ms: rolled[0].ms, median_ms: round(median(rolled.map((x) => x.ms)), 1) },
+      raw: { calls: raw.map(withoutBody), bodies: rawBody, first_ms: raw[0].ms, median_ms: round(median(raw.map((x) => x.ms)), 1) },
+      rollup_job: { ...withoutBody(rollup), response: rollup.json() },
+      rollup: { calls: rolled.map(withoutBody), bodies: rolledBody, first_ms: rolled[0].ms, median_ms: round(median(rolled.map((x) => x.ms)), 1) },
     };
     const dauCheck = (bodies, source) => {
       const bad = bodies.filter((b) => b.dau !== floors.dau.dau || b.source !== source);
@@ -1437,21 +1006,21 @@ async function main() {
       return bad.length ? `✗ ${bodies[0].dau} (${bodies[0].source}) vs ${floors.dau.dau}` : `✓ ${fmt(floors.dau.dau)} (source ${source})`;
     };
     const rawCheck = dauCheck(rawBody, "raw");
-    measure("DAU, raw events: first call", api.dau.raw.first_ms, floors.dau.ms_median, rawCheck);
+    measure("DAU, raw events: first call", api.dau.raw.first_ms, floors.dau.ms_median, rawCheck, { remote_calls: raw[0].remote_calls });
     measure(`DAU, raw events: median of ${settings.api_repeats}`, api.dau.raw.median_ms, floors.dau.ms_median, "");
-    measure("  rollup_daily_metrics job (1 day)", rollup.ms, null, `${rollup.json().status}: ${rollup.json().message}`);
+    measure("  rollup_daily_metrics job (1 day)", rollup.ms, null, `${rollup.json().status}: ${rollup.json().message}`, { remote_calls: rollup.remote_calls });
     const rolledCheck = dauCheck(rolledBody, "rollup");
-    measure("DAU, after the rollup: first call", api.dau.rollup.first_ms, floors.dau.ms_median, rolledCheck);
+    measure("DAU, after the rollup: first call", api.dau.rollup.first_ms, floors.dau.ms_median, rolledCheck, { remote_calls: rolled[0].remote_calls });
     measure(`DAU, after the rollup: median of ${settings.api_repeats}`, api.dau.rollup.median_ms, floors.dau.ms_median, "");
 
     // Cohorts: cold (computed, stored in the Cache API), then warm.
     const cohortPath = `/v1/reports/cohorts?project=${PROJECT_ID}`;
     say(`POST ${cohortPath} ${JSON.stringify(cohortBody)} (cold, then warm)`);
-    const cold = await callOk(base, "POST", cohortPath, token, cohortBody);
+    const cold = await worker.callOk("POST", cohortPath, { token, body: cohortBody });
     const warm = [];
-    for (let i = 0; i < Math.max(1, settings.api_repeats - 1); i++) warm.push(await callOk(base, "POST", cohortPath, token, cohortBody));
+    for (let i = 0; i < Math.max(1, settings.api_repeats - 1); i++) warm.push(await worker.callOk("POST", cohortPath, { token, body: cohortBody }));
     const coldBody = cold.json();
-    api.cohorts = { route: `POST ${cohortPath}`, body: cohortBody, cold: strip(cold), warm: warm.map(strip), response: coldBody, warm_same_body: warm.every((w) => w.buf.equals(cold.buf)) };
+    api.cohorts = { route: `POST ${cohortPath}`, body: cohortBody, cold: withoutBody(cold), warm: warm.map(withoutBody), response: coldBody, warm_same_body: warm.every((w) => w.buf.equals(cold.buf)) };
     const floorReport = floors.cohorts.report;
     const sizes = (rep) => rep.cohorts.map((c) => [c.cohort_start, c.cohort_size]);
     const sizesEqual = JSON.stringify(sizes(coldBody)) === JSON.stringify(sizes(floorReport));
@@ -1473,14 +1042,14 @@ async function main() {
     if (warm[0].x_cache !== "HIT") notes.push(`the second cohorts call said X-Cache: ${warm[0].x_cache} (expected HIT)`);
     if (!api.cohorts.warm_same_body) mismatches.push("cohorts: a warm (cached) answer differs from the cold one");
     const cohortCheck = `${sizesEqual ? "✓" : "✗"} sizes (${coldBody.cohorts.length} cohorts, ${fmt(coldBody.total_users_analyzed)} users); matrix ${matrixEqual ? "✓" : "✗"}`;
-    measure(`cohorts, ${settings.cohort_weeks} weeks: cold (X-Cache ${cold.x_cache})`, cold.ms, floors.cohorts.ms_median, cohortCheck);
-    measure(`cohorts, ${settings.cohort_weeks} weeks: warm (X-Cache ${warm[0].x_cache})`, warm[0].ms, floors.cohorts.ms_median, "");
+    measure(`cohorts, ${settings.cohort_weeks} weeks: cold (X-Cache ${cold.x_cache})`, cold.ms, floors.cohorts.ms_median, cohortCheck, { remote_calls: cold.remote_calls });
+    measure(`cohorts, ${settings.cohort_weeks} weeks: warm (X-Cache ${warm[0].x_cache})`, warm[0].ms, floors.cohorts.ms_median, "", { remote_calls: warm[0].remote_calls });
 
     // Exports: whichever routes the snapshot registers.
     const probeDay = isoDate(asOf + 7 * DAY_MS); // no events: a cheap answer when the route is there
     const probes = {
-      direct: await routeExists(base, "GET", `/v1/reports/events?format=csv&from=${probeDay}&to=${probeDay}&project=${PROJECT_ID}`, token),
-      job: await routeExists(base, "GET", `/v1/exports/bench-probe-no-such-export?project=${PROJECT_ID}`, token),
+      direct: await routeExists(worker, "GET", `/v1/reports/events?format=csv&from=${probeDay}&to=${probeDay}&project=${PROJECT_ID}`, token),
+      job: await routeExists(worker, "GET", `/v1/exports/bench-probe-no-such-export?project=${PROJECT_ID}`, token),
     };
     api.exports = { registered_in_app_ts: exportsRegisteredInAppTs, probes, runs: [] };
     say(`export routes: direct ${probes.direct.exists ? "present" : "absent"}, job ${probes.job.exists ? "present" : "absent"} (src/app.ts ${exportsRegisteredInAppTs ? "imports" : "does not import"} exports-routes)`);
@@ -1498,7 +1067,7 @@ async function main() {
         }
         let run;
         try {
-          run = kind === "direct" ? await timeExportDirect(base, token, format, exportRange) : await timeExportJob(base, token, format, exportRange);
+          run = kind === "direct" ? await timeExportDirect(worker, token, format, exportRange) : await timeExportJob(worker, token, format, exportRange);
         } catch (err) {
           mismatches.push(`${label}: failed: ${String(err.message ?? err).slice(0, 500)}`);
           measure(label, null, floor.ms_median, "✗ failed");
@@ -1516,7 +1085,7 @@ async function main() {
           checkText = `${check.rows_equal ? "✓" : "✗"} ${fmt(check.rows)} rows; order ${check.order_equal ? "✓" : "✗"}`;
           if (!check.rows_equal || !check.order_equal) mismatches.push(`${label}: ${check.rows} rows (floor ${check.floor_rows}), event order ${check.order_equal ? "equal" : "different"}${check.error ? `; ${check.error}` : ""}`);
         }
-        measure(label, run.ms, floor.ms_median, checkText, kind === "job" ? { build_ms: run.build_ms, download_ms: run.download_ms, invocations: run.ledger?.invocations } : { headers_ms: run.headers_ms });
+        measure(label, run.ms, floor.ms_median, checkText, kind === "job" ? { build_ms: run.build_ms, download_ms: run.download_ms, invocations: run.ledger?.invocations, remote_calls: run.remote_calls.create } : { headers_ms: run.headers_ms, remote_calls: run.remote_calls });
         say(`${label}: ${seconds(run.ms)} s, ${round(run.bytes / 2 ** 20, 1)} MB; ${checkText}`);
       }
     }
@@ -1525,17 +1094,12 @@ async function main() {
     }
     notes.push("floors ran first on the same file, so the OS page cache was warm for the Worker too; node:sqlite's SQLite is not workerd's build");
 
-    const cpuApi = cpuCores(cpuApiStart, cpuSnapshot());
+    const cpuApi = cpuCores(cpuApiStart, worker.cpu());
     if (cpuApi && cpuApi.other_processes >= 0.25) notes.push(`other processes used ${cpuApi.other_processes} CPU cores on average while the API was timed: the machine was shared, the API figures are inflated`);
-    const workerLog = analyseLog(logFile, logOffset);
-    await stopDev();
+    const workerLog = worker.log(logOffset);
+    await worker.stop();
 
     const report = {
-      benchmark: "reports",
-      started_at: startedAt.toISOString(),
-      finished_at: new Date().toISOString(),
-      command: "npm run bench:reports",
-      settings,
       as_of: settings.as_of,
       asked: {
         dau_date: dauDate,
@@ -1543,26 +1107,6 @@ async function main() {
         export: { from: exportRange.from, to: exportRange.to, rows: exportRows },
         auth: "ADMIN_TOKEN as Bearer (operator) with ?project=bench",
         vars: { REPORT_RATE_LIMIT_PER_MINUTE: 100000, ADMIN_RATE_LIMIT_PER_MINUTE: 100000, EXPORT_DIRECT_MAX_ROWS: EXPORT_DIRECT_MAX_ROWS_LIFTED },
-      },
-      source,
-      machine: {
-        cpus: os.cpus().length,
-        cpu_model: os.cpus()[0]?.model ?? null,
-        memory_gb: round(os.totalmem() / 2 ** 30, 1),
-        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-        node: process.version,
-        node_sqlite_version: (() => {
-          const m = new DatabaseSync(":memory:");
-          const v = m.prepare("SELECT sqlite_version() AS v").get().v;
-          m.close();
-          return v;
-        })(),
-        loadavg_at_start: loadAtStart,
-        loadavg_at_end: os.loadavg().map((x) => round(x, 2)),
-      },
-      tools: {
-        wrangler: JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/wrangler/package.json"), "utf8")).version,
-        zlib: process.versions.zlib,
       },
       data,
       measurements,
@@ -1579,29 +1123,10 @@ async function main() {
       cpu_cores_used_while_timing_the_api: cpuApi,
       route_sql_in_node_sqlite: routeSql,
       checks: { mismatches: mismatches.length, details: mismatches },
-      mismatches,
       notes,
       worker_log: workerLog,
     };
-    printReport(report);
-    await fsp.mkdir(RESULTS_DIR, { recursive: true });
-    const out = path.join(RESULTS_DIR, `reports-${report.started_at.replace(/[:.]/g, "-")}.json`);
-    const { mismatches: _m, ...json } = report;
-    await fsp.writeFile(out, `${JSON.stringify(json, null, 2)}\n`);
-    say(`wrote ${path.relative(ROOT, out)}`);
-    if (mismatches.length) {
-      say(`MISMATCHES: ${mismatches.length}`);
-      process.exitCode = 2;
-    }
-  } catch (err) {
-    console.error(`[bench] failed: ${err.stack ?? err}`);
-    if (fs.existsSync(logFile)) console.error(`[bench] last lines of wrangler dev:\n${tail(logFile, 30)}`);
-    process.exitCode = 1;
-  } finally {
-    await stopDev();
-    if (keepTmp || process.exitCode) say(`kept ${tmp} (wrangler-dev.log, D1 state)`);
-    else await fsp.rm(tmp, { recursive: true, force: true });
-  }
-}
-
-await main();
+    return { report, problems: mismatches };
+  },
+  print: printReport,
+});

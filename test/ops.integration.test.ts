@@ -62,6 +62,8 @@ describe("operations surface", () => {
     );
     expect(Object.keys(doc.paths["/v1/events"]!.post!.responses)).toEqual(expect.arrayContaining(["202", "400", "401", "403", "413", "429", "503"]));
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "publishableKey", "publishableKeyQuery"]);
+    // The benchmark's floor is not part of the public API.
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/__bench"))).toEqual([]);
     const docs = await call("/docs");
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("swagger");
@@ -72,5 +74,13 @@ describe("operations surface", () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: "not_found", message: "No route GET /v1/nope" } });
     expect((await call("/__bench/noop", { method: "POST", body: "{}" })).status).toBe(404);
+  });
+
+  it("answers the bench floor with 202 when ENABLE_BENCH_ROUTES=true", async () => {
+    const worker = (await import("../src/index")).default;
+    const req = new Request("https://edgeloop.test/__bench/noop", { method: "POST", body: "[]" });
+    const res = await worker.fetch(req, { ...env, ENABLE_BENCH_ROUTES: "true" } as never, createExecutionContext());
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 0 });
   });
 });
