@@ -31,6 +31,16 @@ describe("POST /v1/admin/jobs/:name", () => {
     expect((await json("/v1/admin/jobs/purge_analytics_events", { params: {} })).status).toBe(401);
   });
 
+  it("answers 404 for job names that are Object.prototype's (hasOwnProperty, constructor, __proto__)", async () => {
+    // Found by the fuzz property (test/fuzz/admin.fuzz.test.ts): the registry lookup found Object.prototype's
+    // hasOwnProperty, ran it as a job and failed with a 500.
+    for (const name of ["hasOwnProperty", "constructor", "__proto__", "toString", "valueOf"]) {
+      const res = await json(`/v1/admin/jobs/${name}`, { params: {} }, asOperator);
+      expect(res.status, name).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "job_not_found" } });
+    }
+  });
+
   it("purges for real without dry_run, keeping newer events and every aggregate", async () => {
     const p = await newProject();
     const now = Date.now();
