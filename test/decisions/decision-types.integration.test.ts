@@ -77,6 +77,16 @@ describe("decision type names that are Object.prototype's", () => {
     }
   });
 
+  it("are not policies: an active_policy of 'constructor' that the config does not define is refused (400)", async () => {
+    // Before, the check read policies["constructor"] (Object's constructor), accepted the type, and every decision
+    // for it then failed (500) on a policy with no kind.
+    const p = await newProject();
+    const res = await json(`/v1/admin/projects/${p.id}/decision-types/variant`, { config: { ...variant, active_policy: "constructor" } }, bearer(p.admin), "PUT");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "validation_failed" } });
+    expect((await askDecision(p.admin, { decision_type: "variant", unit_id: "u1" })).res.status).toBe(404);
+  });
+
   it("can be created like any name, and are not built-ins", async () => {
     const p = await newProject();
     const res = await json(`/v1/admin/projects/${p.id}/decision-types/constructor`, { config: variant }, bearer(p.admin), "PUT");
