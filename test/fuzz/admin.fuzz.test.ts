@@ -1,10 +1,12 @@
-// Fuzzing the administration routes: projects, publishable keys, event names, jobs and dead letters.
+// Fuzzing the decision routes, then the administration routes (projects, publishable keys, event names, jobs, dead
+// letters), on one project: the jobs then find the decisions the first properties recorded.
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asOperator, json } from "../helpers/api";
 import { anyJson, anyString, bodyOf, dateString, mostly, nearMiss, numberString, queryOf, segment } from "./arbitraries";
 import { createFixture, credential, KEY_ID, planOf, PROJECT, send, type Fixture } from "./fixture";
+import { decisionProperties } from "./decision-properties";
 import { fuzzRoute, fuzzTimeout } from "./fuzz-kit";
 
 const KEY_IDS = ["__key_id_1__", "__key_id_2__", "__key_id_3__"];
@@ -27,6 +29,8 @@ const projectSegment = segment(fc.constant(PROJECT));
 const projectIds = fc.constantFrom("fuzz-p0", "fuzz-p1", "fuzz-p2");
 const TIME_ZONES = ["UTC", "Etc/UTC", "America/Sao_Paulo", "Europe/Berlin", "Asia/Kathmandu", "Pacific/Kiritimati", "Etc/GMT+12", "America/St_Johns", "Australia/Lord_Howe"];
 const eventName = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/);
+
+decisionProperties(() => fx);
 
 describe("fuzz: admin", () => {
   it("admin projects: POST, GET list, GET one, PATCH", { timeout: fuzzTimeout() }, async (ctx) => {

@@ -57,8 +57,8 @@ export const dateString = fc.oneof(
 export const dateRangeQuery = fc.oneof(
   {
     weight: 3,
-    // Mostly short spans: a year-long report is slow enough to dominate the run; a few still go to the limit and past it.
-    arbitrary: fc.tuple(recentDate(), mostly(fc.integer({ min: -1, max: 14 }), fc.integer({ min: -2, max: 400 }), 6)).map(([from, span]) => ({
+    // Mostly short spans: a year-long report is slow enough to dominate the run; a few sit on the limit (366 days) and past it.
+    arbitrary: fc.tuple(recentDate(), mostly(fc.integer({ min: -1, max: 14 }), fc.constantFrom(364, 365, 366, 367, 400, 10_000), 10)).map(([from, span]) => ({
       from,
       to: new Date(Date.parse(`${from}T00:00:00Z`) + span * DAY_MS).toISOString().slice(0, 10),
     })),
@@ -104,28 +104,55 @@ export function nearMiss<T extends Record<string, unknown>>(valid: fc.Arbitrary<
   );
 }
 
-export type Body = { kind: "json"; value: unknown } | { kind: "text"; text: string } | { kind: "none" };
+/**
+ * A huge or deeply nested body, described rather than held (so a counterexample prints small): a valid body with one
+ * more field holding a multi-MiB string, 100,000 keys, or arrays nested 100,000 deep. Sent as JSON text.
+ */
+export type HugeBody = { kind: "huge"; shape: "long-string" | "many-keys" | "deep"; size: number; base: unknown };
+
+export type Body = { kind: "json"; value: unknown } | { kind: "text"; text: string } | { kind: "none" } | HugeBody;
+
+/** Bodies larger than this must never be accepted (2xx): no route takes more than MAX_REQUEST_BYTES (512 KiB) by default. */
+export const UNBOUNDED_BODY_BYTES = 1024 * 1024;
+
+const huge = (base: fc.Arbitrary<unknown>): fc.Arbitrary<Body> =>
+  fc.oneof(
+    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("long-string" as const), size: fc.constantFrom(2 * 1024 * 1024, 6 * 1024 * 1024), base }),
+    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("many-keys" as const), size: fc.constant(100_000), base }),
+    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("deep" as const), size: fc.constantFrom(10_000, 100_000), base }),
+  );
 
 /** A request body: valid, nearly valid, any JSON, malformed text, or none. */
 export function bodyOf(valid: fc.Arbitrary<unknown>, near?: fc.Arbitrary<unknown>): fc.Arbitrary<Body> {
   const json = (a: fc.Arbitrary<unknown>) => a.map((value): Body => ({ kind: "json", value }));
   return fc.oneof(
-    { weight: 7, arbitrary: json(valid) },
-    { weight: near ? 4 : 0, arbitrary: json(near ?? valid) },
-    { weight: 2, arbitrary: json(anyJson) },
+    { weight: 14, arbitrary: json(valid) },
+    { weight: near ? 8 : 0, arbitrary: json(near ?? valid) },
+    { weight: 4, arbitrary: json(anyJson) },
+    { weight: 1, arbitrary: huge(valid) },
     {
-      weight: 1,
+      weight: 2,
       arbitrary: fc
         .oneof(fc.string({ maxLength: 30 }), fc.constantFrom("{", "[", "{\"a\":", "nul", "'x'", "{\"a\":1}}", "\ufeff{}", "{} {}", "1 2", "\u0000"))
         .map((text): Body => ({ kind: "text", text })),
     },
-    { weight: 1, arbitrary: fc.constant<Body>({ kind: "none" }) },
+    { weight: 2, arbitrary: fc.constant<Body>({ kind: "none" }) },
   );
 }
 
 export function bodyText(body: Body): string | undefined {
   if (body.kind === "none") return undefined;
-  return body.kind === "text" ? body.text : JSON.stringify(body.value);
+  if (body.kind === "text") return body.text;
+  if (body.kind === "json") return JSON.stringify(body.value);
+  const filler =
+    body.shape === "long-string"
+      ? JSON.stringify("x".repeat(body.size))
+      : body.shape === "deep"
+        ? "[".repeat(body.size) + "]".repeat(body.size)
+        : `{${Array.from({ length: body.size }, (_, i) => `"k${i}":${i}`).join(",")}}`;
+  // The extra field rides on the valid body, so a route that does not bound its body would take it (and answer 2xx).
+  const base = body.base !== null && typeof body.base === "object" && !Array.isArray(body.base) ? body.base : {};
+  return JSON.stringify({ ...base, padding: 0 }).replace(/"padding":0}$/, `"padding":${filler}}`);
 }
 
 /** Query parameters: the route's own names with their generators, plus stray names, repeats and broken percent-encoding. */

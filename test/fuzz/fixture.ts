@@ -113,7 +113,12 @@ export async function send(fx: Fixture, generated: Plan): Promise<{ res: Respons
     ...generated,
     path: generated.path.split("/").map((segment) => fx.placeholders.get(segment) ?? segment).join("/"),
     query: generated.query && { ...generated.query, params: generated.query.params.map(([k, v]) => [k, fx.placeholders.get(v) ?? v]) },
-    body: generated.body?.kind === "json" ? { kind: "json", value: fillIn(generated.body.value, fx.placeholders) } : generated.body,
+    body:
+      generated.body?.kind === "json"
+        ? { kind: "json", value: fillIn(generated.body.value, fx.placeholders) }
+        : generated.body?.kind === "huge"
+          ? { ...generated.body, base: fillIn(generated.body.base, fx.placeholders) }
+          : generated.body,
   };
   const qs = new URLSearchParams(plan.query?.params ?? []).toString() + (plan.query?.raw ?? "");
   const url = `${BASE}${plan.path}${qs ? `?${qs}` : ""}`;
@@ -122,7 +127,7 @@ export async function send(fx: Fixture, generated: Plan): Promise<{ res: Respons
   const mayHaveBody = plan.method !== "GET" && plan.method !== "HEAD";
   const body = mayHaveBody && plan.body ? bodyText(plan.body) : undefined;
   const res = await exports.default.fetch(new Request(url, { method: plan.method, headers, body }));
-  return { res, sent: { method: plan.method, url, endpoint: plan.endpoint } };
+  return { res, sent: { method: plan.method, url, endpoint: plan.endpoint, bodyBytes: body === undefined ? 0 : new TextEncoder().encode(body).length } };
 }
 
 /** A plan arbitrary for one route: the route's own path, query and body generators, with any headers and credential. */

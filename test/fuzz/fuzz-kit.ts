@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import type { TestContext } from "vitest";
+import { UNBOUNDED_BODY_BYTES } from "./arbitraries";
 import type { RouteStats, StatusClass } from "./route-stats";
 
 export type { RouteStats };
@@ -38,7 +39,8 @@ export type Answer = { status: number; headers: Headers; text: string; json: unk
 
 /**
  * The contract every route keeps, whatever it is sent: a 2xx, or a 4xx whose body is exactly
- * {"error": {"code": string, "message": string, "details"?: any}}; a JSON 2xx body parses. Throws otherwise.
+ * {"error": {"code": string, "message": string, "details"?: any}}; a JSON 2xx body parses; a body over
+ * UNBOUNDED_BODY_BYTES is never accepted. Throws otherwise.
  */
 export async function checkAnswer(res: Response, sent: Sent, stats?: RouteStats, started = Date.now()): Promise<Answer> {
   const text = await res.text();
@@ -61,6 +63,9 @@ export async function checkAnswer(res: Response, sent: Sent, stats?: RouteStats,
   // A HEAD answer has no body by definition: its status is all there is to check.
   if (sent.method === "HEAD") return { status, headers: res.headers, text, json: undefined };
   if (cls === "2xx") {
+    if ((sent.bodyBytes ?? 0) > UNBOUNDED_BODY_BYTES) {
+      throw new Error(`a body of ${(sent.bodyBytes! / 1024 / 1024).toFixed(1)} MiB was accepted: ${sent.method} ${sent.url} → ${status} (request bodies must be bounded)`);
+    }
     let json: unknown;
     if (/json/i.test(type)) {
       try {
@@ -111,7 +116,7 @@ export type FuzzOptions<T> = {
 };
 
 /** What was sent, for messages; `endpoint` names the route template the counts are kept under. */
-export type Sent = { method: string; url: string; endpoint?: string };
+export type Sent = { method: string; url: string; endpoint?: string; bodyBytes?: number };
 
 type Failure = { signature: string; count: number; run: number; error: string };
 

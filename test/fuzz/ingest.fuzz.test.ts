@@ -1,11 +1,13 @@
-// Fuzzing the ingest routes: any body, query, header and credential gets a 2xx or a 4xx in the one error shape, and
-// valid events beside invalid ones are still accepted, each invalid one rejected by its index.
+// Fuzzing the ingest routes (any body, query, header and credential gets a 2xx or a 4xx in the one error shape, and
+// valid events beside invalid ones are still accepted, each invalid one rejected by its index), then the public
+// operations routes and the router itself.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { anyString, bodyOf, CONTENT_TYPES, headerValue, mostly, queryOf, type Body } from "./arbitraries";
 import { createFixture, credential, KEY, planOf, PROJECT, send, type Fixture } from "./fixture";
 import { fuzzRoute, fuzzTimeout, type Answer } from "./fuzz-kit";
 import { invalidEvent, validEvent, type GeneratedEvent } from "./ingest-events";
+import { opsProperties } from "./ops-properties";
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -122,3 +124,5 @@ describe("fuzz: ingest", () => {
     );
   });
 });
+
+opsProperties(() => fx);

@@ -1,11 +1,12 @@
-// Fuzzing the report routes: activity (DAU, active, events summary), the direct events export, cohorts, forecasts and
-// user analytics, on a project with events in a time zone that has had DST (so local-day code paths run).
+// Fuzzing the report routes (activity, the direct events export, cohorts, forecasts, user analytics) and the export
+// routes, on one project with 60 days of events in a time zone that has had DST (so local-day code paths run).
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asOperator, json } from "../helpers/api";
 import { anyString, bodyOf, dateRangeQuery, dateString, mostly, nearMiss, queryOf, segment } from "./arbitraries";
 import { createFixture, planOf, PROJECT, send, userSub, USER_POOL, type Fixture, type Plan } from "./fixture";
+import { exportProperties } from "./export-properties";
 import { fuzzRoute, fuzzTimeout } from "./fuzz-kit";
 import { REGISTERED } from "./ingest-events";
 
@@ -102,3 +103,5 @@ describe("fuzz: reports", () => {
     await fuzzRoute(ctx, plan, (p) => send(fx, p), { min2xxShare: 0.1 });
   });
 });
+
+exportProperties(() => fx);

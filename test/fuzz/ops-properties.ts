@@ -1,14 +1,9 @@
-// Fuzzing the public operations routes and the router itself: any method on any path gets a 2xx or a 4xx in the one shape.
+// Fuzz properties for the public operations routes and the router itself: any method on any path gets a 2xx or a 4xx in the one shape.
 import fc from "fast-check";
-import { beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { anyString, bodyOf, anyJson, queryOf, segment, wellFormed } from "./arbitraries";
-import { createFixture, planOf, send, type Fixture } from "./fixture";
+import { planOf, send, type Fixture } from "./fixture";
 import { fuzzRoute, fuzzTimeout } from "./fuzz-kit";
-
-let fx: Fixture;
-beforeAll(async () => {
-  fx = await createFixture();
-});
 
 /** Every route template of the app, with its parameters as generated segments. */
 const KNOWN_PATHS = [
@@ -25,19 +20,22 @@ const path = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("/", "/v1", "/v1/", "//v1/events", "/v1/events/", "/V1/EVENTS", "/v1/./events", "/v1/%2e%2e/healthz", "/healthz/", "/%", "/v1/reports/events/summary/extra") },
 );
 
-describe("fuzz: ops and routing", () => {
-  it("GET /healthz, /v1/status", { timeout: fuzzTimeout() }, async (ctx) => {
-    const plan = planOf({ method: fc.constantFrom("GET", "HEAD"), path: fc.constantFrom("/healthz", "/v1/status"), query: queryOf({}), credential: fc.constantFrom("none", "operator", "admin", "malformed") }).map((p) => ({ ...p, endpoint: `${p.method === "HEAD" ? "HEAD" : "GET"} ${p.path}` }));
-    await fuzzRoute(ctx, plan, (p) => send(fx, p), { min2xxShare: 0.5 });
-  });
+/** Registers the properties; `fixture` is read when they run (it exists only after the file's beforeAll). */
+export function opsProperties(fixture: () => Fixture) {
+  describe("fuzz: ops and routing", () => {
+    it("GET /healthz, /v1/status", { timeout: fuzzTimeout() }, async (ctx) => {
+      const plan = planOf({ method: fc.constantFrom("GET", "HEAD"), path: fc.constantFrom("/healthz", "/v1/status"), query: queryOf({}), credential: fc.constantFrom("none", "operator", "admin", "malformed") }).map((p) => ({ ...p, endpoint: `${p.method === "HEAD" ? "HEAD" : "GET"} ${p.path}` }));
+      await fuzzRoute(ctx, plan, (p) => send(fixture(), p), { min2xxShare: 0.5 });
+    });
 
-  it("any method on any path", { timeout: fuzzTimeout() }, async (ctx) => {
-    const plan = planOf({
-      method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"),
-      path,
-      query: queryOf({ project: fc.constant("__project__"), key: fc.constant("__key__") }),
-      body: bodyOf(anyJson),
-    }).map((p) => ({ ...p, path: wellFormed(p.path), endpoint: "any" }));
-    await fuzzRoute(ctx, plan, (p) => send(fx, p));
+    it("any method on any path", { timeout: fuzzTimeout() }, async (ctx) => {
+      const plan = planOf({
+        method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"),
+        path,
+        query: queryOf({ project: fc.constant("__project__"), key: fc.constant("__key__") }),
+        body: bodyOf(anyJson),
+      }).map((p) => ({ ...p, path: wellFormed(p.path), endpoint: "any" }));
+      await fuzzRoute(ctx, plan, (p) => send(fixture(), p));
+    });
   });
-});
+}
