@@ -9,7 +9,9 @@ const DECISION = "__decision__";
 
 const identifier = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/);
 /** Decision types: the built-in, a few the properties create, and unknown ones. */
-const typeName = mostly(fc.constantFrom("image_pregen", "fuzz_a", "fuzz_b", "fuzz_c"), fc.oneof(identifier, anyString), 3);
+// Valid new names come from a small pool: every type created is listed (and reported on) by later requests, and
+// 10,000 runs of fresh names would make those requests slower and slower.
+const typeName = mostly(fc.constantFrom("image_pregen", "fuzz_a", "fuzz_b", "fuzz_c"), fc.oneof(fc.nat(9).map((i) => `fuzz_t${i}`), anyString), 3);
 const plainId = fc.stringMatching(/^[a-z0-9_]{1,24}$/);
 
 const decisionBody = fc.record(

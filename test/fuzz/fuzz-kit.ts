@@ -208,4 +208,4 @@ export async function fuzzRoute<T>(
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** A generous per-test timeout: the runs at a few milliseconds each, shrinking, and the fixture. */
-export const fuzzTimeout = (runs = FUZZ.runs, msPerRun = 150) => 120_000 + runs * msPerRun;
+export const fuzzTimeout = (runs = FUZZ.runs, msPerRun = 300) => 120_000 + runs * msPerRun;
