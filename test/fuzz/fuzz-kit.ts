@@ -180,8 +180,10 @@ export async function fuzzRoute<T>(
     collecting = false;
     stats.failures = [];
     for (const f of failures.values()) {
-      // Shrinking sends requests; the first few kinds are worth it, the rest are listed with their run.
-      const shrunk = stats.failures.length < 3 ? await fc.check(property, { seed: FUZZ.seed, path: String(f.run), interruptAfterTimeLimit: 20_000 }) : undefined;
+      // Shrinking sends requests: in npm test the first kind is shrunk (briefly), in npm run fuzz the first three; the
+      // rest are listed with the path of their first run, which replays them as they were.
+      const shrinkKinds = FUZZ.runs > 1000 ? 3 : 1;
+      const shrunk = stats.failures.length < shrinkKinds ? await fc.check(property, { seed: FUZZ.seed, path: String(f.run), interruptAfterTimeLimit: FUZZ.runs > 1000 ? 20_000 : 5_000 }) : undefined;
       const path = shrunk?.failed ? shrunk.counterexamplePath : String(f.run);
       const counterexample = shrunk?.failed ? fc.stringify(shrunk.counterexample?.[0]) : "(not shrunk: replay the path)";
       stats.failures.push({ signature: f.signature, count: f.count, seed: FUZZ.seed, path, counterexample, error: shrunk?.failed ? errorText(shrunk.errorInstance) : f.error, replay: replayOf(path) });
