@@ -13,6 +13,10 @@ const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: 
 const publicJwk = { ...(await exportJWK(publicKey)), kid: "test-rs256", alg: "RS256", use: "sig" };
 const privateJwk = { ...(await exportJWK(privateKey)), kid: "test-rs256", alg: "RS256" };
 
+// The fuzz properties (test/fuzz) share one seed per run, drawn here unless FUZZ_SEED replays one; FUZZ_RUNS raises the
+// runs per route (npm run fuzz), FUZZ_PATH replays one counterexample. The reporter prints the seed and the figures.
+const fuzzSeed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
@@ -31,6 +35,9 @@ export default defineConfig({
           TEST_RS256_PRIVATE_JWK: JSON.stringify(privateJwk),
           // Learned decisions draw from seededRng(seed, unit) instead of crypto randomness: the same answers every run.
           DECISION_RNG_SEED: "edgeloop-tests",
+          TEST_FUZZ_SEED: fuzzSeed,
+          TEST_FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+          TEST_FUZZ_PATH: process.env.FUZZ_PATH ?? "",
         },
         outboundService: (request: Request) =>
           request.url === JWKS_URL
@@ -51,5 +58,7 @@ export default defineConfig({
     setupFiles: ["./test/setup.ts"],
     // The Worker logs a JSON line per request; show them only for failing tests.
     silent: "passed-only",
+    // The fuzz properties' status distribution per route, after the usual report.
+    reporters: ["default", "./scripts/fuzz-reporter.ts"],
   },
 });

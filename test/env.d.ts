@@ -7,6 +7,9 @@ declare global {
     interface Env extends AppEnv {
       TEST_MIGRATIONS: D1Migration[];
       TEST_RS256_PRIVATE_JWK: string;
+      TEST_FUZZ_SEED: string;
+      TEST_FUZZ_RUNS: string;
+      TEST_FUZZ_PATH: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");

@@ -13,7 +13,7 @@ export function activePolicy(decisionType: string, config: DecisionTypeConfig, e
   const override = env[overrideVarName(decisionType)];
   if (typeof override === "string" && override.trim() !== "") {
     const id = override.trim();
-    if (config.policies[id]) return { policyId: id, source: "env" };
+    if (Object.hasOwn(config.policies, id)) return { policyId: id, source: "env" };
     return { policyId: config.active_policy, source: "config", ignoredOverride: id };
   }
   return { policyId: config.active_policy, source: "config" };

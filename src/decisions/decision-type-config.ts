@@ -33,7 +33,8 @@ export const decisionTypeConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (new Set(c.actions).size !== c.actions.length) ctx.addIssue({ code: "custom", path: ["actions"], message: "actions must be distinct" });
-    if (!c.policies[c.active_policy]) ctx.addIssue({ code: "custom", path: ["active_policy"], message: "active_policy must be one of policies" });
+    // Own keys only: "constructor" is a valid policy id and Object.prototype has one.
+    if (!Object.hasOwn(c.policies, c.active_policy)) ctx.addIssue({ code: "custom", path: ["active_policy"], message: "active_policy must be one of policies" });
     if (!Object.values(c.policies).some((p) => p.kind === "deterministic")) {
       ctx.addIssue({ code: "custom", path: ["policies"], message: "a decision type needs one deterministic policy: it is the fallback while there are no statistics" });
     }

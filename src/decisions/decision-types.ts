@@ -11,13 +11,17 @@ export type DecisionType = { name: string; version: number; config: DecisionType
 
 const cache = new TtlCache<DecisionType | null>();
 
+/** Own keys only: a name such as "__proto__" or "constructor" must not find Object.prototype's members. */
+function isBuiltin(name: string): boolean {
+  return Object.hasOwn(BUILTIN_DECISION_TYPES, name);
+}
+
 function fromRow(row: typeof decisionTypes.$inferSelect): DecisionType {
-  return { name: row.name, version: row.version, config: decisionTypeConfigSchema.parse(JSON.parse(row.config)), builtin: row.name in BUILTIN_DECISION_TYPES, updatedAt: row.updatedAt };
+  return { name: row.name, version: row.version, config: decisionTypeConfigSchema.parse(JSON.parse(row.config)), builtin: isBuiltin(row.name), updatedAt: row.updatedAt };
 }
 
 function builtin(name: string): DecisionType | null {
-  const config = BUILTIN_DECISION_TYPES[name];
-  return config ? { name, version: 0, config, builtin: true, updatedAt: null } : null;
+  return isBuiltin(name) ? { name, version: 0, config: BUILTIN_DECISION_TYPES[name]!, builtin: true, updatedAt: null } : null;
 }
 
 export async function findDecisionType(db: Database, projectId: string, name: string, cacheSeconds = 0): Promise<DecisionType | null> {
@@ -82,7 +86,7 @@ export async function saveDecisionType(
     throw err;
   }
   cache.delete(`${projectId}\u0000${name}`);
-  return { name, version, config, builtin: name in BUILTIN_DECISION_TYPES, updatedAt: now };
+  return { name, version, config, builtin: isBuiltin(name), updatedAt: now };
 }
 
 export async function decisionTypeHistory(db: Database, projectId: string, name: string) {

@@ -1,6 +1,7 @@
 // Dead letters: messages that could never be written, kept in D1 for an operator to read and replay.
 import { and, desc, eq, inArray, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { MAX_BOUND_PARAMETERS } from "../db/multi-row-insert";
 import { deadLetters } from "../db/schema";
 import { chunkForSendBatch } from "./enqueue";
 import { eventRowSchema } from "./event-schema";
@@ -10,6 +11,14 @@ export type DeadLetterInput = { queue: string; messageId: string; body: unknown;
 const encoder = new TextEncoder();
 // 8 bound values a row; 12 rows keep an INSERT under D1's 100-parameter limit.
 const ROWS_PER_INSERT = 12;
+// A replay may name up to 1,000 ids: they are read and marked in chunks that leave room for the other parameters.
+const IDS_PER_STATEMENT = MAX_BOUND_PARAMETERS - 10;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 function projectIdOf(body: unknown): string | null {
   const id = body && typeof body === "object" ? (body as { project_id?: unknown }).project_id : undefined;
@@ -68,9 +77,12 @@ export async function listDeadLetters(db: Database, filter: { projectId?: string
  * die again); replay is safe to repeat because the consumer writes idempotently on event_id.
  */
 export async function replayDeadLetters(db: Database, queues: Record<string, Queue<unknown>>, ids: number[], projectId?: string, now = Date.now()) {
-  const where = [inArray(deadLetters.id, ids), isNull(deadLetters.replayedAt)];
-  if (projectId) where.push(eq(deadLetters.projectId, projectId));
-  const rows = await db.select().from(deadLetters).where(and(...where)).all();
+  const rows: Array<typeof deadLetters.$inferSelect> = [];
+  for (const chunk of chunks([...new Set(ids)], IDS_PER_STATEMENT)) {
+    const where = [inArray(deadLetters.id, chunk), isNull(deadLetters.replayedAt)];
+    if (projectId) where.push(eq(deadLetters.projectId, projectId));
+    rows.push(...(await db.select().from(deadLetters).where(and(...where)).all()));
+  }
   const replayed: number[] = [];
   const notReplayable: Array<{ id: number; reason: string }> = [];
   const bodiesByQueue = new Map<string, unknown[]>();
@@ -88,7 +100,8 @@ export async function replayDeadLetters(db: Database, queues: Record<string, Que
       await queues[name]!.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
     }
   }
-  if (replayed.length > 0) await db.update(deadLetters).set({ replayedAt: now }).where(inArray(deadLetters.id, replayed));
+  // Marked after sending: a failure in between replays them again next time, which the consumer's idempotent writes allow.
+  for (const chunk of chunks(replayed, IDS_PER_STATEMENT)) await db.update(deadLetters).set({ replayedAt: now }).where(inArray(deadLetters.id, chunk));
   const found = new Set(rows.map((r) => r.id));
   return { replayed, not_replayable: notReplayable, not_found: ids.filter((id) => !found.has(id)) };
 }

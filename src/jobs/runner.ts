@@ -13,7 +13,9 @@ export const INVOCATION_BUDGET_MS = 20_000;
 export type JobMessage = { job: string; params: Record<string, unknown>; continues: string };
 
 export function jobByName(name: string): JobDefinition {
-  const job = JOBS[name.replace(/-/g, "_")];
+  const key = name.replace(/-/g, "_");
+  // Own keys only: "hasOwnProperty" or "constructor" must not find Object.prototype's members.
+  const job = Object.hasOwn(JOBS, key) ? JOBS[key] : undefined;
   if (!job) throw new ApiError(404, "job_not_found", `No job '${name}'. Jobs: ${Object.keys(JOBS).join(", ")}`);
   return job;
 }

@@ -65,6 +65,46 @@ describe("decision types", () => {
   });
 });
 
+describe("decision type names that are Object.prototype's", () => {
+  // Found by the fuzz property (test/fuzz): GET /v1/learning/status?decision_type=__proto__ answered 500, because the
+  // built-in lookup read Object.prototype's "__proto__" (and "constructor", "toString", …) as a decision type.
+  const NAMES = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+
+  it("are unknown types (404) to decisions, the learning status and the admin API", async () => {
+    const p = await newProject();
+    for (const name of NAMES) {
+      const decided = await askDecision(p.admin, { decision_type: name, unit_id: "u1" });
+      expect(decided.res.status, `POST /v1/decisions ${name}`).toBe(404);
+      expect(decided.body.error?.code).toBe("decision_type_not_found");
+      const status = await call(`/v1/learning/status?decision_type=${name}`, { headers: bearer(p.admin) });
+      expect(status.status, `learning status ${name}`).toBe(404);
+      const read = await call(`/v1/admin/projects/${p.id}/decision-types/${name}`, { headers: bearer(p.admin) });
+      // Names are lower snake case: "__proto__" and "toString" are refused by the route's schema, the others are not there.
+      expect(read.status, `GET decision type ${name}`).toBe(/^[a-z][a-z0-9_]*$/.test(name) ? 404 : 400);
+    }
+  });
+
+  it("are not policies: an active_policy of 'constructor' that the config does not define is refused (400)", async () => {
+    // Before, the check read policies["constructor"] (Object's constructor), accepted the type, and every decision
+    // for it then failed (500) on a policy with no kind.
+    const p = await newProject();
+    const res = await json(`/v1/admin/projects/${p.id}/decision-types/variant`, { config: { ...variant, active_policy: "constructor" } }, bearer(p.admin), "PUT");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "validation_failed" } });
+    expect((await askDecision(p.admin, { decision_type: "variant", unit_id: "u1" })).res.status).toBe(404);
+  });
+
+  it("can be created like any name, and are not built-ins", async () => {
+    const p = await newProject();
+    const res = await json(`/v1/admin/projects/${p.id}/decision-types/constructor`, { config: variant }, bearer(p.admin), "PUT");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ name: "constructor", version: 1, builtin: false });
+    const listed = (await (await call(`/v1/admin/projects/${p.id}/decision-types`, { headers: bearer(p.admin) })).json()) as { decision_types: Array<{ name: string; builtin: boolean }> };
+    expect(listed.decision_types.map((t) => [t.name, t.builtin])).toEqual([["constructor", false], ["image_pregen", true]]);
+    expect((await askDecision(p.admin, { decision_type: "constructor", unit_id: "u1", context: { plan: "pro" } })).res.status).toBe(200);
+  });
+});
+
 describe("GET /v1/learning/status", () => {
   it("reports per policy, bucket and action: posterior, 95% interval, decisions served, outcomes, version and ε", async () => {
     const p = await newProject();

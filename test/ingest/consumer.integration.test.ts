@@ -140,6 +140,23 @@ describe("dead-letter queue", () => {
     expect(after.dead_letters[0]!.replayed_at).not.toBeNull();
   });
 
+  it("replays as many ids as the route allows (1,000), past D1's 100 bound parameters per statement", async () => {
+    // Found by the fuzz property (test/fuzz/admin.fuzz.test.ts): 101 ids or more were one IN (...) list and a 500.
+    const p = await newProject();
+    const lost = Array.from({ length: 150 }, () => row(p.id));
+    await deliver("edgeloop-events-dlq", messages(lost, 6));
+    const ids = (await deadLettersOf(p.id)).map((l) => l.id as number);
+    expect(ids).toHaveLength(150);
+    const unknown = Array.from({ length: 850 }, (_, i) => 10_000_000 + i);
+    const res = await json(`/v1/admin/dead-letters/replay?project=${p.id}`, { ids: [...ids, ...unknown] }, asOperator);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { replayed: number[]; not_replayable: unknown[]; not_found: number[] };
+    expect([...body.replayed].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    expect(body.not_found).toEqual(unknown);
+    expect((await deadLettersOf(p.id)).every((l) => l.replayed_at !== null)).toBe(true);
+    await waitForEvents(p.id, 150);
+  });
+
   it("does not replay a body that is not an event row", async () => {
     const p = await newProject();
     const msgs = messages([{ project_id: p.id, garbage: true }]);

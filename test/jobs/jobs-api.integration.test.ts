@@ -32,6 +32,16 @@ describe("POST /v1/admin/jobs/:name", () => {
     expect((await json("/v1/admin/jobs/purge_analytics_events", { params: {} })).status).toBe(401);
   });
 
+  it("answers 404 for job names that are Object.prototype's (hasOwnProperty, constructor, __proto__)", async () => {
+    // Found by the fuzz property (test/fuzz/admin.fuzz.test.ts): the registry lookup found Object.prototype's
+    // hasOwnProperty, ran it as a job and failed with a 500.
+    for (const name of ["hasOwnProperty", "constructor", "__proto__", "toString", "valueOf"]) {
+      const res = await json(`/v1/admin/jobs/${name}`, { params: {} }, asOperator);
+      expect(res.status, name).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "job_not_found" } });
+    }
+  });
+
   it("purges for real without dry_run, keeping newer events and every aggregate", async () => {
     const p = await newProject();
     const now = Date.now();
@@ -103,5 +113,20 @@ describe("job parameters", () => {
     const res = await json("/v1/admin/jobs/purge_analytics_events", { params: { dryrun: true } }, asOperator);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: "invalid_job_params" } });
+  });
+
+  it("refuses an as_of outside 1970–9998 with a 400, for every job, instead of failing on the calendar (500)", async () => {
+    // Found by the fuzz property (test/fuzz/admin.fuzz.test.ts): as_of 8639999999999971 (year 275760) made
+    // rollup_daily_metrics compute "yesterday" from a date with a six-digit year, and the job (and request) failed.
+    const p = await newProject();
+    for (const asOf of [8_639_999_999_999_971, Date.UTC(9999, 0, 2), "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"]) {
+      for (const job of ["rollup_daily_metrics", "purge_analytics_events", "build_bandit_dataset", "purge_expired_exports"]) {
+        const res = await json(`/v1/admin/jobs/${job}`, { params: { project: p.id, as_of: asOf } }, asOperator);
+        expect(res.status, `${job} as_of ${asOf}`).toBe(400);
+        expect(await res.json()).toMatchObject({ error: { code: "invalid_job_params", details: [{ path: ["as_of"] }] } });
+      }
+    }
+    const edge = await json("/v1/admin/jobs/rollup_daily_metrics", { params: { project: p.id, as_of: Date.UTC(9999, 0, 1) - 1 } }, asOperator);
+    expect(edge.status).toBe(200);
   });
 });
