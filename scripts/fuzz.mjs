@@ -7,6 +7,7 @@
 //   FUZZ_SEED=123 FUZZ_PATH=42:0:1 npm run fuzz -- test/fuzz/admin.fuzz.test.ts -t 'admin jobs'   # one counterexample
 //
 // Extra arguments go to vitest. The figures are printed after the run by scripts/fuzz-reporter.ts, which also writes the file.
+// The Worker's own logs are silenced (see below).
 import { spawn } from "node:child_process";
 
 const runs = process.env.FUZZ_RUNS ?? "10000";
@@ -16,5 +17,9 @@ const args = process.argv.slice(2);
 const files = args.some((a) => a.startsWith("test/")) ? [] : ["test/fuzz"];
 
 console.log(`fuzz: ${runs} runs per route, seed ${seed} (FUZZ_SEED=${seed} replays it); figures → ${results}`);
-const child = spawn("vitest", ["run", ...files, ...args], { stdio: "inherit", env: { ...process.env, FUZZ_RUNS: runs, FUZZ_SEED: seed, FUZZ_RESULTS: results } });
+// The Worker logs a line per request, and vitest prints a failing test's logs: tens of MB at 10,000 runs. The failures
+// are in the figures, and the replay command printed for each (npx vitest …) shows its logs. Pass --silent=passed-only to
+// keep them here.
+const silent = args.some((a) => a.startsWith("--silent")) ? [] : ["--silent"];
+const child = spawn("vitest", ["run", ...silent, ...files, ...args], { stdio: "inherit", env: { ...process.env, FUZZ_RUNS: runs, FUZZ_SEED: seed, FUZZ_RESULTS: results } });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
