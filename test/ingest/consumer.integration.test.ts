@@ -1,10 +1,9 @@
 // The queue consumers against real D1: batched idempotent writes, retry with backoff, dead letters and their replay.
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import type { EventRow } from "../../src/ingest/event-schema";
 import { asOperator, bearer, call, eventsOf, json, newProject, waitForEvents } from "../helpers/api";
+import { deliver, messages } from "../helpers/queue";
 
 function row(projectId: string, extra: Partial<EventRow> = {}): EventRow {
   return {
@@ -30,25 +29,6 @@ function row(projectId: string, extra: Partial<EventRow> = {}): EventRow {
     device_type: null,
     ...extra,
   };
-}
-
-const messages = (bodies: unknown[], attempts = 1) =>
-  bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body }));
-
-async function deliver(queue: string, msgs: ReturnType<typeof messages>) {
-  const batch = createMessageBatch(queue, msgs);
-  // getQueueResult records which messages were retried but not their delay, so the delays are watched here.
-  const delays: Array<number | undefined> = [];
-  for (const m of batch.messages) {
-    const retry = m.retry.bind(m);
-    m.retry = (options?: QueueRetryOptions) => {
-      delays.push(options?.delaySeconds);
-      retry(options);
-    };
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return { ...(await getQueueResult(batch, ctx)), delays };
 }
 
 async function deadLettersOf(projectId: string) {

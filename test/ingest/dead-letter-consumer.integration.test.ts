@@ -1,30 +1,11 @@
 // The dead-letter consumer waits out a D1 outage with backoff instead of spending its 100 deliveries at once.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { deadLetterRetryDelaySeconds } from "../../src/ingest/consumer";
 import { newProject } from "../helpers/api";
+import { deliver, messages } from "../helpers/queue";
 
 const letter = (projectId: string) => ({ event_id: crypto.randomUUID(), project_id: projectId, event_name: "page_view" });
-
-async function deliver(queue: string, bodies: unknown[], attempts: number) {
-  const batch = createMessageBatch(
-    queue,
-    bodies.map((body, i) => ({ id: `dlq-${attempts}-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
-  );
-  const delays: Array<number | undefined> = [];
-  for (const m of batch.messages) {
-    const retry = m.retry.bind(m);
-    m.retry = (options?: QueueRetryOptions) => {
-      delays.push(options?.delaySeconds);
-      retry(options);
-    };
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return { ...(await getQueueResult(batch, ctx)), delays, ids: batch.messages.map((m) => m.id) };
-}
 
 const storedFor = async (projectId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM dead_letters WHERE project_id = ?1").bind(projectId).first<{ n: number }>())!.n;
@@ -39,22 +20,22 @@ describe("dead-letter consumer during a D1 outage", () => {
   for (const queue of ["edgeloop-events-dlq", "edgeloop-jobs-dlq"]) {
     it(`${queue}: retries every message with the backoff delay when D1 refuses, then stores them once D1 is back`, async () => {
       const p = await newProject();
-      const bodies = [letter(p.id), letter(p.id), letter(p.id)];
+      const dlqMessages = messages([letter(p.id), letter(p.id), letter(p.id)], 4);
       // A real D1 failure: the table is briefly missing.
       await env.DB.exec("ALTER TABLE dead_letters RENAME TO dead_letters_offline");
       let during;
       try {
-        during = await deliver(queue, bodies, 4);
+        during = await deliver(queue, dlqMessages);
       } finally {
         await env.DB.exec("ALTER TABLE dead_letters_offline RENAME TO dead_letters");
       }
       expect(during!.ackAll).toBe(false);
       expect(during!.explicitAcks).toEqual([]);
-      expect(during!.retryMessages.map((r) => r.msgId).sort()).toEqual([...during!.ids].sort());
+      expect(during!.retryMessages.map((r) => r.msgId).sort()).toEqual(dlqMessages.map((m) => m.id).sort());
       expect(during!.delays).toEqual([240, 240, 240]);
       expect(await storedFor(p.id)).toBe(0);
 
-      const after = await deliver(queue, bodies, 5);
+      const after = await deliver(queue, dlqMessages.map((m) => ({ ...m, attempts: 5 })));
       expect(after.ackAll).toBe(true);
       expect(after.retryMessages).toEqual([]);
       expect(await storedFor(p.id)).toBe(3);
