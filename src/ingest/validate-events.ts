@@ -18,12 +18,31 @@ export type ValidEvent = { index: number; event: IncomingEvent; occurredAt: numb
 
 const encoder = new TextEncoder();
 
+/**
+ * Deeper than any event the contract allows (context and properties are flat). Checked first and without recursion:
+ * JSON.stringify recurses (V8 does, once an object has an integer-like key), and an event nested 10,000 deep
+ * overflowed the stack of the size check below, a 500 for the whole request.
+ */
+export const MAX_EVENT_DEPTH = 32;
+
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Top-level strings a client fills freely (the UUID and date fields cannot hold contact data). */
 const FREE_TEXT_FIELDS = ["user_id", "request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src"] as const;
 
 export function validateEvent(raw: unknown, index: number, ctx: ValidationContext): ValidEvent | Rejection {
   const reject = (code: string, message: string): Rejection => ({ index, code, message });
 
+  if (nestedDeeperThan(raw, MAX_EVENT_DEPTH)) return reject("invalid_event", `An event may be nested at most ${MAX_EVENT_DEPTH} levels deep`);
   const bytes = encoder.encode(JSON.stringify(raw)).length;
   if (bytes > ctx.maxEventBytes) return reject("event_too_large", `The event is ${bytes} bytes; the limit is ${ctx.maxEventBytes} (MAX_EVENT_BYTES)`);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return reject("invalid_event", "An event must be a JSON object");
