@@ -20,6 +20,6 @@ console.log(`fuzz: ${runs} runs per route, seed ${seed} (FUZZ_SEED=${seed} repla
 // The Worker logs a line per request, and vitest prints a failing test's logs: tens of MB at 10,000 runs. The failures
 // are in the figures, and the replay command printed for each (npx vitest …) shows its logs. Pass --silent=passed-only to
 // keep them here.
-const silent = args.some((a) => a.startsWith("--silent")) ? [] : ["--silent"];
+const silent = args.some((a) => a.startsWith("--silent")) ? [] : ["--silent=true"];
 const child = spawn("vitest", ["run", ...silent, ...files, ...args], { stdio: "inherit", env: { ...process.env, FUZZ_RUNS: runs, FUZZ_SEED: seed, FUZZ_RESULTS: results } });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
