@@ -12,6 +12,8 @@ export default class FuzzReporter implements Reporter {
   private ctx!: Vitest;
   private rows: Row[] = [];
   private readonly startedAt = new Date();
+  // Read when the run starts: the code under test is what was checked out then, not at the end of a long run.
+  private readonly commit = commit();
 
   onInit(ctx: Vitest) {
     this.ctx = ctx;
@@ -46,7 +48,7 @@ export default class FuzzReporter implements Reporter {
     const out = process.env.FUZZ_RESULTS;
     if (out) {
       mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, `${JSON.stringify({ started_at: this.startedAt.toISOString(), finished_at: new Date().toISOString(), commit: commit(), seed: seeds[0], runs_per_route: Number(process.env.FUZZ_RUNS) || null, totals, routes: rows }, null, 2)}\n`);
+      writeFileSync(out, `${JSON.stringify({ started_at: this.startedAt.toISOString(), finished_at: new Date().toISOString(), commit: this.commit, seed: seeds[0], runs_per_route: Number(process.env.FUZZ_RUNS) || null, totals, routes: rows }, null, 2)}\n`);
       log(`  written: ${out}`);
     }
   }

@@ -3,13 +3,14 @@ import type { MiddlewareHandler } from "hono";
 import { config } from "../env";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "./json-depth";
 import { readBodyLimited } from "./read-body";
 
 const BODYLESS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Reads the body within MAX_API_BODY_BYTES (413 naming it, before buffering past it), refuses malformed JSON with
- * 400 (chanfana would read it as an empty object), and hands the route a request holding the text that was read,
+ * 400 (chanfana would read it as an empty object), refuses a body nested past MAX_JSON_DEPTH (400 body_too_deep), and hands the route a request holding the text that was read,
  * so nothing reads the client's stream twice. A gzip body reaches the route decompressed.
  */
 export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -17,10 +18,14 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const raw = c.req.raw;
   const text = await readBodyLimited(raw, { name: "MAX_API_BODY_BYTES", bytes: config(c.env).MAX_API_BODY_BYTES });
   if (text.length > 0) {
+    let parsed: unknown;
     try {
-      JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       throw new ApiError(400, "malformed_json", "The request body is not valid JSON");
+    }
+    if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) {
+      throw new ApiError(400, "body_too_deep", `The request body nests more than ${MAX_JSON_DEPTH} levels deep`, { max_depth: MAX_JSON_DEPTH });
     }
   }
   const headers = new Headers(raw.headers);

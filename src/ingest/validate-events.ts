@@ -1,4 +1,5 @@
 // Validates each raw event on its own, so one bad event is rejected by index while the good ones beside it go on.
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../http/json-depth";
 import { checkFlatObject } from "./pii-guard";
 import { DEFAULT_PII_SETTINGS, screenIdentifier, type PiiSettings } from "./pii/identifiers";
 import { incomingEventSchema, type IncomingEvent, type Rejection } from "./event-schema";
@@ -35,9 +36,16 @@ const encoder = new TextEncoder();
 export const IDENTIFIER_FIELDS = ["user_id", "request_id", "resource_type", "resource_id", "decision_id", "policy_id", "src", "client_session_id", "event_id"] as const;
 export type IdentifierField = (typeof IDENTIFIER_FIELDS)[number];
 
+/**
+ * Checked first and without recursion: JSON.stringify recurses, and an event nested 10,000 deep overflowed the stack
+ * of the size check below, a 500 for the whole request.
+ */
+export const MAX_EVENT_DEPTH = MAX_JSON_DEPTH;
+
 export function validateEvent(raw: unknown, index: number, ctx: ValidationContext): ValidEvent | Rejection {
   const reject = (code: string, message: string): Rejection => ({ index, code, message });
 
+  if (nestedDeeperThan(raw, MAX_EVENT_DEPTH)) return reject("invalid_event", `An event may be nested at most ${MAX_EVENT_DEPTH} levels deep`);
   const bytes = encoder.encode(JSON.stringify(raw)).length;
   if (bytes > ctx.maxEventBytes) return reject("event_too_large", `The event is ${bytes} bytes; the limit is ${ctx.maxEventBytes} (MAX_EVENT_BYTES)`);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return reject("invalid_event", "An event must be a JSON object");

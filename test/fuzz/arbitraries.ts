@@ -106,9 +106,11 @@ export function nearMiss<T extends Record<string, unknown>>(valid: fc.Arbitrary<
 
 /**
  * A huge or deeply nested body, described rather than held (so a counterexample prints small): a valid body with one
- * more field holding a multi-MiB string, 100,000 keys, or arrays nested 100,000 deep. Sent as JSON text.
+ * more field holding a multi-MiB string, 100,000 keys, or arrays nested up to 100,000 deep, either at the top or
+ * `inside` the body's first object-valued field (a context, properties, params or config object). Beside the filler
+ * goes a key "0": an integer-like key sends V8's JSON.stringify down its recursive path. Sent as JSON text.
  */
-export type HugeBody = { kind: "huge"; shape: "long-string" | "many-keys" | "deep"; size: number; base: unknown };
+export type HugeBody = { kind: "huge"; shape: "long-string" | "many-keys" | "deep"; size: number; inside: boolean; base: unknown };
 
 export type Body = { kind: "json"; value: unknown } | { kind: "text"; text: string } | { kind: "none" } | HugeBody;
 
@@ -117,9 +119,9 @@ export const UNBOUNDED_BODY_BYTES = 1024 * 1024;
 
 const huge = (base: fc.Arbitrary<unknown>): fc.Arbitrary<Body> =>
   fc.oneof(
-    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("long-string" as const), size: fc.constantFrom(2 * 1024 * 1024, 6 * 1024 * 1024), base }),
-    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("many-keys" as const), size: fc.constant(100_000), base }),
-    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("deep" as const), size: fc.constantFrom(10_000, 100_000), base }),
+    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("long-string" as const), size: fc.constantFrom(2 * 1024 * 1024, 6 * 1024 * 1024), inside: fc.boolean(), base }),
+    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("many-keys" as const), size: fc.constant(100_000), inside: fc.boolean(), base }),
+    fc.record({ kind: fc.constant("huge" as const), shape: fc.constant("deep" as const), size: fc.constantFrom(100, 10_000, 100_000), inside: fc.boolean(), base }),
   );
 
 /** A request body: valid, nearly valid, any JSON, malformed text, or none. */
@@ -151,8 +153,12 @@ export function bodyText(body: Body): string | undefined {
         ? "[".repeat(body.size) + "]".repeat(body.size)
         : `{${Array.from({ length: body.size }, (_, i) => `"k${i}":${i}`).join(",")}}`;
   // The extra field rides on the valid body, so a route that does not bound its body would take it (and answer 2xx).
-  const base = body.base !== null && typeof body.base === "object" && !Array.isArray(body.base) ? body.base : {};
-  return JSON.stringify({ ...base, padding: 0 }).replace(/"padding":0}$/, `"padding":${filler}}`);
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  const base = isObject(body.base) ? body.base : {};
+  const MARK = "\u0000filler\u0000";
+  const host = body.inside ? Object.keys(base).find((k) => isObject(base[k])) : undefined;
+  const withMark = host === undefined ? { ...base, "0": 0, padding: MARK } : { ...base, [host]: { ...(base[host] as object), "0": 0, padding: MARK } };
+  return JSON.stringify(withMark).replace(JSON.stringify(MARK), filler);
 }
 
 /** Query parameters: the route's own names with their generators, plus stray names, repeats and broken percent-encoding. */

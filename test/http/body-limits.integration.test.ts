@@ -124,4 +124,18 @@ describe("authorisation comes before the body", () => {
     const operator = await call("/v1/admin/projects", { method: "POST", headers: { ...asOperator, "content-type": "application/json" }, body: "{not json" });
     expect([operator.status, ((await operator.json()) as Body).error?.code]).toEqual([400, "malformed_json"]);
   });
+  it("refuses a body nested deeper than 32 levels with 400 body_too_deep on every route, and reads one at 32", async () => {
+    const p = await newProject();
+    // 10,000 levels fit in 20 KB, well under the size limit; JSON.stringify over such a context overflowed the stack (500).
+    const deep = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
+    for (const [method, path] of routes(p.id)) {
+      const res = await send(method, path, p.admin, `{"context":{"a":${deep(10_000)}}}`);
+      const body = (await res.json()) as Body;
+      expect([method, path, res.status, body.error?.code]).toEqual([method, path, 400, "body_too_deep"]);
+    }
+    // A decision whose context holds a 30-deep array: within the bound, so the route judges it (a context is flat).
+    const within = await send("POST", "/v1/decisions", p.admin, `{"decision_type":"image_pregen","unit_id":"u","context":{"a":${deep(30)}}}`);
+    expect(within.status).toBe(400);
+    expect(((await within.json()) as Body).error?.code).not.toBe("body_too_deep");
+  });
 });

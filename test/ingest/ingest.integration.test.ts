@@ -192,6 +192,22 @@ describe("POST /v1/events", () => {
     expect(await mixed.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, code: "event_too_large" }] });
   });
 
+  it("rejects a deeply nested event by index (never a 500), and keeps the good one beside it", async () => {
+    // Found by the fuzz property (test/fuzz/ingest.fuzz.test.ts): beside an object with an integer-like key (which
+    // sends V8's JSON.stringify down its recursive path), arrays nested 10,000 deep overflowed the stack of the
+    // event-size check: a 500.
+    const p = await newProject();
+    for (const depth of [100, 10_000]) {
+      for (const field of ["padding", "properties", "context"]) {
+        const deep = "[".repeat(depth) + "]".repeat(depth);
+        const body = `[{"event_name":"page_view","extra":{"0":0},"${field}":${field === "padding" ? deep : `{"a":${deep}}`}},{"event_name":"page_view"}]`;
+        const res = await call("/v1/events", { method: "POST", headers: { "content-type": "application/json", "x-edgeloop-key": p.key }, body });
+        expect(res.status, `${field} nested ${depth} deep`).toBe(202);
+        expect(await res.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, code: "invalid_event" }] });
+      }
+    }
+  });
+
   it("is idempotent on event_id: a re-sent event is stored once", async () => {
     const p = await newProject();
     const held = recordingQueue();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateEvent, validateEvents, type ValidationContext } from "../../../src/ingest/validate-events";
+import { MAX_EVENT_DEPTH, validateEvent, validateEvents, type ValidationContext } from "../../../src/ingest/validate-events";
 
 const NOW = Date.parse("2026-03-15T12:00:00.000Z");
 const HOUR = 3_600_000;
@@ -30,6 +30,17 @@ describe("validateEvent", () => {
   it("drops unknown top-level fields", () => {
     const r = validateEvent({ event_name: "page_view", email: "someone@example.com" }, 0, ctx());
     expect(r).toEqual({ index: 0, event: { event_name: "page_view" }, occurredAt: NOW });
+  });
+
+  it("rejects an event nested deeper than MAX_EVENT_DEPTH before measuring it (JSON.stringify would overflow the stack)", () => {
+    const nested = (depth: number): unknown => {
+      let v: unknown = 1;
+      for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { "0": v };
+      return v;
+    };
+    expect(codeOf({ event_name: "page_view", extra: nested(MAX_EVENT_DEPTH - 2) })).toBe("ok");
+    expect(codeOf({ event_name: "page_view", extra: nested(MAX_EVENT_DEPTH) })).toBe("invalid_event");
+    expect(codeOf({ event_name: "page_view", extra: nested(100_000) }, ctx({ maxEventBytes: 10_000_000 }))).toBe("invalid_event");
   });
 
   it("keeps every documented field", () => {
