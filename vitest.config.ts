@@ -35,6 +35,9 @@ export default defineConfig({
           TEST_RS256_PRIVATE_JWK: JSON.stringify(privateJwk),
           // Learned decisions draw from seededRng(seed, unit) instead of crypto randomness: the same answers every run.
           DECISION_RNG_SEED: "edgeloop-tests",
+          // Buckets flush decisions to D1 only when a test runs their alarm (test/helpers/decisions.ts), never on their
+          // own halfway through one: what a test reads from D1 does not depend on the machine's speed.
+          DECISION_FLUSH_DELAY_MS: "600000",
           TEST_FUZZ_SEED: fuzzSeed,
           TEST_FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
           TEST_FUZZ_PATH: process.env.FUZZ_PATH ?? "",

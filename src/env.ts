@@ -1,6 +1,7 @@
 // Env bindings and the typed, zod-parsed configuration: the one place a deployment's settings are read.
 import { z } from "zod";
 import type { BanditBucket } from "./decisions/bandit-bucket-do";
+import type { RequestClaims } from "./decisions/request-claims-do";
 import type { RateLimiter } from "./http/rate-limiter-do";
 
 export interface Env {
@@ -11,6 +12,7 @@ export interface Env {
   EXPORTS: R2Bucket;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   BANDIT_BUCKET: DurableObjectNamespace<BanditBucket>;
+  REQUEST_CLAIMS: DurableObjectNamespace<RequestClaims>;
   // Plain vars and secrets; parsed by `config()` below.
   [key: string]: unknown;
 }
@@ -41,6 +43,16 @@ export const configSchema = z.object({
   ADMIN_RATE_LIMIT_PER_MINUTE: intVar(600),
   DECIDE_RATE_LIMIT_PER_MINUTE: intVar(6000),
   EVENT_RETENTION_DAYS: intVar(90),
+  /**
+   * How long a bucket holds a new decision before flushing it to D1 (with every other decision recorded meanwhile).
+   * The learning jobs wait an hour before reading a decision, so seconds of lag cost nothing and batch the writes.
+   */
+  DECISION_FLUSH_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * Objects per project that hold request_id claims (each about 1,000 requests/s): a project's decisions with a
+   * request_id spread over them by a hash of the request_id. Changing it moves claims: set it before first use.
+   */
+  REQUEST_CLAIM_SHARDS: intVar(16),
   /** The longest from–to range a report accepts. */
   REPORT_MAX_RANGE_DAYS: intVar(366),
   /** Seed 004's training guard: rebuild arm statistics only after this many new final outcomes. */

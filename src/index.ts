@@ -7,7 +7,7 @@ import { consumeJobs } from "./jobs/consumer";
 import { JOBS_DLQ_NAME, JOBS_QUEUE_NAME } from "./jobs/queue";
 import { runScheduled } from "./jobs/run-scheduled";
 
-export { BanditBucket } from "./decisions";
+export { BanditBucket, RequestClaims } from "./decisions";
 export { RateLimiter } from "./http/rate-limiter-do";
 
 const app = createApp();

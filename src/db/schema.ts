@@ -169,8 +169,8 @@ export const decisions = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    // The idempotency key of POST /v1/decisions (NULLs do not collide in SQLite's unique indexes).
-    uniqueIndex("decisions_project_request").on(t.projectId, t.requestId),
+    // Lookups by request_id; idempotency itself is the RequestClaims objects' (migration 0006 explains why not unique).
+    index("decisions_project_request").on(t.projectId, t.requestId),
     index("decisions_project_type_created").on(t.projectId, t.decisionType, t.createdAt),
   ],
 );

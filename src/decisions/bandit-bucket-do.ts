@@ -1,40 +1,67 @@
-// BanditBucket: one Durable Object per (project, decision type, policy, bucket), serving decisions from statistics in memory.
+// BanditBucket: one Durable Object per (project, decision type, policy, bucket). It chooses from statistics in memory,
+// records the decision in its own SQLite storage before answering, and flushes recorded decisions to D1 on an alarm.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
+import { config, type Env } from "../env";
 import { log } from "../http/log";
 import { cryptoRng, seededRng } from "../stats/random";
 import { EMPTY_STATS, hasNoStatistics, loadArmStats, type BucketKey, type BucketStats } from "./arm-stats";
+import { DecisionLog } from "./decision-log";
+import { deleteDecision, writeDecisions, type DecisionRow } from "./decision-rows";
 import { policyFor } from "./policies";
 import type { PolicyDecision, PolicyKind, PolicyParams } from "./policies/policy";
+
+/** What the Worker knows of a decision before the policy has chosen: everything the row holds but the choice. */
+export type DecisionDraft = Pick<DecisionRow, "id" | "project_id" | "decision_type" | "unit_id" | "bucket" | "context" | "resource_type" | "resource_id" | "request_id" | "simulated">;
 
 export type BucketDecideRequest = {
   key: BucketKey;
   kind: PolicyKind;
   actions: string[];
   params: PolicyParams;
-  unitId: string;
+  /** Where a Thompson bucket that has learned nothing (nor has its decision type) falls back to. */
+  fallback: { policyId: string; params: PolicyParams };
   now: number;
   policyStartedAt: number;
   /** Tests and the simulator pass a seed; production draws from crypto randomness. */
   seed?: string;
+  draft: DecisionDraft;
 };
 
-export type BucketDecision = (PolicyDecision & { version: number; fallback: false }) | { fallback: true; version: number };
+export type BucketDecision = {
+  row: DecisionRow;
+  /** This object had already answered the request_id: `row` is that earlier decision, and nothing new was recorded. */
+  existing: boolean;
+  /** Served from learned statistics (not v0, not a fallback): the policy's ε clock starts at the first such decision. */
+  learned: boolean;
+  fallbackReason?: "no_statistics";
+  /** The chosen policy's whole distribution (the logged propensity is the chosen action's share of it). */
+  propensities?: Record<string, number>;
+  reason?: PolicyDecision["reason"];
+  epsilon?: number;
+};
 
 // An empty bucket re-reads D1 at most this often, in case statistics appeared without a push.
 const EMPTY_RECHECK_MS = 60_000;
 // A loaded bucket asks D1 for a newer version this often: the rebuild pushes every version, and this catches a lost push.
 const VERSION_RECHECK_MS = 5 * 60_000;
 const STORAGE_KEY = "stats";
+// Rows per flush: 20 multi-row INSERTs of 6 rows (16 columns, 100 parameters each) in one D1 batch.
+const FLUSH_ROWS = 120;
+// A failed flush is retried after 1 s, doubling to 5 min; the rows wait in this object's storage meanwhile.
+const RETRY_MAX_MS = 5 * 60_000;
 
 export class BanditBucket extends DurableObject<Env> {
   private current: BucketStats | null = null;
   private key: BucketKey | null = null;
   private checkedAt = 0;
   private served = 0;
+  private readonly log: DecisionLog;
+  private flushScheduled = false;
+  private flushFailures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.log = new DecisionLog(ctx.storage.sql);
     // Statistics survive eviction in the object's SQLite storage; memory serves every decision after this.
     ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.get<{ key: BucketKey; stats: BucketStats }>(STORAGE_KEY);
@@ -55,26 +82,104 @@ export class BanditBucket extends DurableObject<Env> {
     return { loaded: true, version: stats.version };
   }
 
-  snapshot(): { key: BucketKey | null; stats: BucketStats; served: number } {
-    return { key: this.key, stats: this.current ?? EMPTY_STATS, served: this.served };
+  snapshot(): { key: BucketKey | null; stats: BucketStats; served: number; pending: number } {
+    return { key: this.key, stats: this.current ?? EMPTY_STATS, served: this.served, pending: this.log.pendingCount() };
   }
 
+  /**
+   * Chooses and records. The answer leaves only after the row is in this object's storage (the output gate holds it),
+   * so every decision_id a caller sees survives a restart and reaches D1.
+   */
   async decide(req: BucketDecideRequest): Promise<BucketDecision> {
-    const stats = await this.statistics(req.key, req.now);
-    if (req.kind === "thompson" && hasNoStatistics(stats)) return { fallback: true, version: stats.version };
-    const decision = policyFor(req.kind).decide({
-      actions: req.actions,
-      stats: stats.stats,
-      pooled: stats.pooled,
-      params: req.params,
-      unitId: req.unitId,
-      bucket: req.key.bucket,
-      now: req.now,
-      policyStartedAt: req.policyStartedAt,
-      rng: req.seed !== undefined ? seededRng(req.seed) : cryptoRng(),
-    });
+    const stats = req.kind === "deterministic" ? EMPTY_STATS : await this.statistics(req.key, req.now);
+    // Synchronous from here to the record: a twin with the same request_id cannot slip in between check and write.
+    const { draft } = req;
+    if (draft.request_id !== null) {
+      const prior = this.log.findByRequest(draft.project_id, draft.request_id);
+      if (prior) return { row: prior, existing: true, learned: false };
+    }
+    const rng = req.seed !== undefined ? seededRng(req.seed) : cryptoRng();
+    const input = { actions: req.actions, stats: stats.stats, pooled: stats.pooled, unitId: draft.unit_id, bucket: req.key.bucket, now: req.now, policyStartedAt: req.policyStartedAt, rng };
+    let chosen: PolicyDecision;
+    let policyId = req.key.policyId;
+    let version = 0;
+    let fallbackReason: BucketDecision["fallbackReason"];
+    if (req.kind === "thompson" && hasNoStatistics(stats)) {
+      policyId = req.fallback.policyId;
+      fallbackReason = "no_statistics";
+      chosen = policyFor("deterministic").decide({ ...input, stats: {}, params: req.fallback.params });
+    } else {
+      chosen = policyFor(req.kind).decide({ ...input, params: req.params });
+      if (req.kind !== "deterministic") version = stats.version;
+    }
+    const row: DecisionRow = {
+      ...draft,
+      action: chosen.action,
+      policy_id: policyId,
+      policy_version: version,
+      propensity: chosen.propensity,
+      explored: chosen.explored ? 1 : 0,
+      created_at: req.now,
+    };
+    this.log.record(row);
     this.served++;
-    return { ...decision, version: stats.version, fallback: false };
+    await this.scheduleFlush();
+    const learned = req.kind !== "deterministic" && !fallbackReason;
+    return { row, existing: false, learned, fallbackReason, propensities: chosen.propensities, reason: chosen.reason, epsilon: chosen.epsilon };
+  }
+
+  /** A decision this object recorded (flushed or not, within the retention), for GET /v1/decisions/:id. */
+  find(projectId: string, id: string): DecisionRow | null {
+    const row = this.log.find(id);
+    return row && row.project_id === projectId ? row : null;
+  }
+
+  /** For settling a request_id claimed by `claimedId`: that decision, or else the one this object gave the request_id. */
+  findForRequest(projectId: string, claimedId: string, requestId: string): { claimed: DecisionRow | null; other: DecisionRow | null } {
+    const claimed = this.find(projectId, claimedId);
+    return { claimed, other: claimed ? null : this.log.findByRequest(projectId, requestId) };
+  }
+
+  /** Withdraws a decision that lost its request_id to a twin (it was never returned to a caller), in D1 too if flushed. */
+  async discard(projectId: string, id: string): Promise<boolean> {
+    const row = this.find(projectId, id);
+    if (!row) return false;
+    const { flushed } = this.log.discard(id);
+    if (flushed) await deleteDecision(this.env.DB, projectId, id);
+    return true;
+  }
+
+  /** Writes recorded decisions to D1 (idempotent by id), oldest first; reschedules itself while any remain. */
+  async alarm(): Promise<void> {
+    this.flushScheduled = false;
+    const rows = this.log.unflushed(FLUSH_ROWS);
+    if (rows.length > 0) {
+      try {
+        await writeDecisions(this.env.DB, rows);
+      } catch (err) {
+        this.flushFailures++;
+        const retryMs = Math.min(RETRY_MAX_MS, 1000 * 2 ** (this.flushFailures - 1));
+        log.error("decision_flush_failed", { rows: rows.length, attempt: this.flushFailures, retry_in_ms: retryMs, error: String(err) });
+        await this.ctx.storage.setAlarm(Date.now() + retryMs);
+        this.flushScheduled = true;
+        return;
+      }
+      this.flushFailures = 0;
+      // A row discarded while the write was under way reached D1 anyway: take it out again.
+      const vanished = this.log.markFlushed(rows.map((r) => r.id), Date.now());
+      for (const id of vanished) await deleteDecision(this.env.DB, rows.find((r) => r.id === id)!.project_id, id);
+    }
+    this.log.prune(Date.now());
+    if (this.log.pendingCount() > 0) {
+      await this.ctx.storage.setAlarm(Date.now());
+      this.flushScheduled = true;
+    }
+  }
+
+  private async scheduleFlush(): Promise<void> {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    await this.ctx.storage.setAlarm(Date.now() + config(this.env).DECISION_FLUSH_DELAY_MS);
   }
 
   /** Memory first; on a cold object, the stored copy; with neither, D1 (then rechecked at most once a minute). */

@@ -1,20 +1,21 @@
-// decide: decision type → bucket → policy → durable record. Where every decision is made.
+// decide: decision type → bucket → the bucket's object, which chooses and records. Where every decision is made.
 import { database } from "../db/client";
 import { config, type Env } from "../env";
 import { ApiError } from "../http/errors";
 import { log } from "../http/log";
 import { projectRegistry } from "../projects/event-names";
-import { cryptoRng } from "../stats/random";
 import { activePolicy } from "./active-policy";
 import type { BucketKey } from "./arm-stats";
+import type { BucketDecision, DecisionDraft } from "./bandit-bucket-do";
 import { bucketStub } from "./bucket-stub";
 import { resolveBucket } from "./bucket-values";
+import { newDecisionId } from "./decision-ids";
+import type { DecisionRow } from "./decision-rows";
 import { fallbackPolicyId } from "./decision-type-config";
 import { requireDecisionType } from "./decision-types";
-import { policyFor } from "./policies";
-import type { PolicyDecision, PolicyParams } from "./policies/policy";
 import { findPolicyStart, recordPolicyStart } from "./policy-starts";
-import { findDecisionByRequestId, recordDecision, type DecisionRow } from "./record-decision";
+import { claimsStub, settleTwin } from "./request-claims";
+import type { ClaimAnswer } from "./request-claims-do";
 import { checkContext, screenIdentifiers } from "./screen-request";
 
 export type DecideRequest = {
@@ -27,7 +28,12 @@ export type DecideRequest = {
   simulated?: boolean;
 };
 
-export type DecideOptions = { now?: number; seed?: string };
+export type DecideOptions = {
+  now?: number;
+  seed?: string;
+  /** Work that may finish after the answer (withdrawing a decision that was never answered). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+};
 
 export function decisionView(row: DecisionRow, extra: { fallback_reason?: string } = {}) {
   return {
@@ -43,25 +49,23 @@ export function decisionView(row: DecisionRow, extra: { fallback_reason?: string
   };
 }
 
+/**
+ * With warm caches, one sequential remote call: the bucket's object (with a request_id, the claim goes out beside it,
+ * in parallel). The decision reaches D1 from the object's flush, seconds later (docs/decisions.md).
+ */
 export async function decide(env: Env, projectId: string, asked: DecideRequest, opts: DecideOptions = {}) {
   const now = opts.now ?? Date.now();
   const cfg = config(env);
   const db = database(env.DB);
+  const later = (work: Promise<unknown>) => {
+    const logged = work.catch((err) => log.error("decision_cleanup_failed", { error: String(err) }));
+    if (opts.waitUntil) opts.waitUntil(logged);
+  };
 
   // The project's PII settings: the registry ingest reads too, cached for REGISTRY_CACHE_SECONDS.
   const registry = await projectRegistry(db, projectId, cfg.REGISTRY_CACHE_SECONDS);
   if (!registry) throw new ApiError(404, "project_not_found", `No project '${projectId}'`);
   const req = await screenIdentifiers(asked, registry.pii, projectId, cfg.USER_ID_SALT);
-
-  // Idempotent by request_id: the same request gets the decision it got the first time.
-  if (req.request_id) {
-    const existing = await findDecisionByRequestId(env.DB, projectId, req.request_id);
-    if (existing) {
-      assertSameRequest(existing, req);
-      return decisionView(existing);
-    }
-  }
-
   checkContext(req.context, registry.pii);
 
   const type = await requireDecisionType(db, projectId, req.decision_type, cfg.REGISTRY_CACHE_SECONDS);
@@ -70,72 +74,72 @@ export async function decide(env: Env, projectId: string, asked: DecideRequest, 
   if (active.ignoredOverride) log.error("policy_override_ignored", { decision_type: type.name, override: active.ignoredOverride });
   const policy = type.config.policies[active.policyId]!;
   const key: BucketKey = { projectId, decisionType: type.name, policyId: active.policyId, bucket };
+  const fallbackId = fallbackPolicyId(type.config);
 
-  let chosen: PolicyDecision;
-  let policyId = active.policyId;
-  let version = 0;
-  let fallbackReason: string | undefined;
-  if (policy.kind === "deterministic") {
-    // v0 needs no statistics, so no Durable Object round trip.
-    chosen = deterministic(type.config.actions, req.unit_id, bucket, now, policy.params);
-  } else {
-    // Before its first learned decision, a policy's ε clock has not started: it would start now.
-    const recordedStart = await findPolicyStart(db, projectId, type.name, active.policyId);
-    const startedAt = recordedStart ?? now;
-    // Undefined in production: the bucket then draws from crypto randomness. Tests seed it per unit (DECISION_RNG_SEED).
-    const seed = opts.seed ?? (cfg.DECISION_RNG_SEED === undefined ? undefined : `${cfg.DECISION_RNG_SEED}\u0000${req.unit_id}`);
-    const answer = await bucketStub(env, key).decide({ key, kind: policy.kind, actions: type.config.actions, params: policy.params, unitId: req.unit_id, now, policyStartedAt: startedAt, seed });
-    if (answer.fallback) {
-      policyId = fallbackPolicyId(type.config);
-      fallbackReason = "no_statistics";
-      chosen = deterministic(type.config.actions, req.unit_id, bucket, now, type.config.policies[policyId]!.params);
-      log.info(`[BANDIT] fallback policy=${active.policyId} to=${policyId} bucket=${bucket} reason=no_statistics`, { decision_type: type.name, bucket });
-    } else {
-      chosen = answer;
-      version = answer.version;
-      if (recordedStart === undefined) await recordPolicyStart(db, projectId, type.name, active.policyId, now);
-      if (answer.reason === "high_uncertainty") {
-        log.info(`[BANDIT] explore forced arm=${answer.action} reason=high_uncertainty`, { decision_type: type.name, bucket, epsilon: answer.epsilon });
-      }
-    }
-  }
+  // Before its first learned decision, a policy's ε clock has not started: it would start now.
+  const recordedStart = policy.kind === "deterministic" ? undefined : await findPolicyStart(db, projectId, type.name, active.policyId);
+  // Undefined in production: the bucket then draws from crypto randomness. Tests seed it per unit (DECISION_RNG_SEED).
+  const seed = opts.seed ?? (cfg.DECISION_RNG_SEED === undefined ? undefined : `${cfg.DECISION_RNG_SEED}\u0000${req.unit_id}`);
 
-  const row: DecisionRow = {
-    id: crypto.randomUUID(),
+  const stub = bucketStub(env, key);
+  const draft: DecisionDraft = {
+    id: newDecisionId(stub.id.toString()),
     project_id: projectId,
     decision_type: type.name,
     unit_id: req.unit_id,
     bucket,
-    action: chosen.action,
-    policy_id: policyId,
-    policy_version: version,
-    propensity: chosen.propensity,
-    explored: chosen.explored ? 1 : 0,
     context: Object.keys(req.context).length > 0 ? JSON.stringify(req.context) : null,
     resource_type: req.resource_type ?? null,
     resource_id: req.resource_id ?? null,
     request_id: req.request_id ?? null,
     simulated: req.simulated ? 1 : 0,
-    created_at: now,
   };
-  let stored: DecisionRow;
-  try {
-    stored = await recordDecision(env.DB, row);
-  } catch (err) {
-    log.error("decision_not_recorded", { decision_type: type.name, error: String(err) });
+  const requestId = req.request_id;
+  const claims = requestId === undefined ? null : claimsStub(env, projectId, requestId, cfg.REQUEST_CLAIM_SHARDS);
+  const proposal = { decisionId: draft.id, decisionType: type.name, unitId: req.unit_id, claimedAt: now };
+
+  const [claimed, decided] = await Promise.allSettled([
+    claims ? claims.claim(projectId, requestId!, proposal) : Promise.resolve<ClaimAnswer>({ won: true }),
+    stub.decide({ key, kind: policy.kind, actions: type.config.actions, params: policy.params, fallback: { policyId: fallbackId, params: type.config.policies[fallbackId]!.params }, now, policyStartedAt: recordedStart ?? now, seed, draft }),
+  ]);
+  if (decided.status === "rejected" || claimed.status === "rejected") {
+    // Nothing was answered: undo whichever half succeeded, so the client's retry starts clean.
+    if (decided.status === "fulfilled" && !decided.value.existing) later(stub.discard(projectId, draft.id));
+    if (claimed.status === "fulfilled" && claimed.value.won) later(claims!.release(projectId, requestId!, draft.id));
+    const error = decided.status === "rejected" ? decided.reason : (claimed as PromiseRejectedResult).reason;
+    log.error("decision_not_recorded", { decision_type: type.name, error: String(error) });
     throw new ApiError(503, "decision_not_recorded", "The decision could not be recorded; retry with the same request_id", undefined, { "Retry-After": "1" });
   }
-  // A concurrent twin with the same request_id won the unique index: it must have asked the same question.
-  if (stored.id !== row.id) assertSameRequest(stored, req);
-  return decisionView(stored, stored.id === row.id && fallbackReason ? { fallback_reason: fallbackReason } : {});
-}
+  const answer: BucketDecision = decided.value;
 
-function assertSameRequest(stored: DecisionRow, req: DecideRequest): void {
-  if (stored.decision_type !== req.decision_type || stored.unit_id !== req.unit_id) {
-    throw new ApiError(409, "request_id_reused", "This request_id was already used for another decision type or unit");
+  let winner = answer.row;
+  if (!claimed.value.won || answer.existing) {
+    const claim = claimed.value.won ? proposal : claimed.value.claim;
+    // Settling a twin is the rare path (a retry in another bucket, a concurrent duplicate): its extra calls are awaited,
+    // so a decision nobody will act on is withdrawn before the answer, not left to reach D1.
+    const withdraw = () => stub.discard(projectId, answer.row.id).catch((err) => log.error("decision_discard_failed", { decision_id: answer.row.id, error: String(err) }));
+    let settled;
+    try {
+      settled = await settleTwin(env, projectId, requestId!, cfg.REQUEST_CLAIM_SHARDS, claim, answer, now);
+    } catch (err) {
+      if (!answer.existing) await withdraw();
+      throw err;
+    }
+    if (settled.discardOurs) await withdraw();
+    winner = settled.winner;
+    // A request_id names one question: the same decision type for the same unit.
+    if (winner.decision_type !== req.decision_type || winner.unit_id !== req.unit_id) {
+      throw new ApiError(409, "request_id_reused", "This request_id was already used for another decision type or unit");
+    }
+    return decisionView(winner);
   }
-}
 
-function deterministic(actions: string[], unitId: string, bucket: string, now: number, params: PolicyParams): PolicyDecision {
-  return policyFor("deterministic").decide({ actions, stats: {}, params, unitId, bucket, now, policyStartedAt: now, rng: cryptoRng() });
+  if (answer.fallbackReason) {
+    log.info(`[BANDIT] fallback policy=${active.policyId} to=${fallbackId} bucket=${bucket} reason=${answer.fallbackReason}`, { decision_type: type.name, bucket });
+  } else if (answer.reason === "high_uncertainty") {
+    log.info(`[BANDIT] explore forced arm=${winner.action} reason=high_uncertainty`, { decision_type: type.name, bucket, epsilon: answer.epsilon });
+  }
+  // The first learned decision starts the ε clock (once per policy; every isolate caches it after).
+  if (answer.learned && recordedStart === undefined) await recordPolicyStart(db, projectId, type.name, active.policyId, now);
+  return decisionView(winner, answer.fallbackReason ? { fallback_reason: answer.fallbackReason } : {});
 }

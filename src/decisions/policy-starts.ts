@@ -2,19 +2,21 @@
 import type { Database } from "../db/client";
 import { TtlCache } from "../http/ttl-cache";
 
-const starts = new TtlCache<number>();
+// A start never changes once recorded; its absence is rechecked each minute (another isolate may record it meanwhile).
+const starts = new TtlCache<number | null>();
+const NOT_STARTED_TTL_MS = 60_000;
 const keyOf = (projectId: string, decisionType: string, policyId: string) => `${projectId}\u0000${decisionType}\u0000${policyId}`;
 
 /** The recorded start, if the policy has served from statistics before. */
 export async function findPolicyStart(db: Database, projectId: string, decisionType: string, policyId: string): Promise<number | undefined> {
   const key = keyOf(projectId, decisionType, policyId);
   const cached = starts.get(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached ?? undefined;
   const row = await db.$client
     .prepare("SELECT started_at FROM policy_starts WHERE project_id = ?1 AND decision_type = ?2 AND policy_id = ?3")
     .bind(projectId, decisionType, policyId)
     .first<{ started_at: number }>();
-  if (row) starts.set(key, row.started_at, 3_600_000);
+  starts.set(key, row ? row.started_at : null, row ? 3_600_000 : NOT_STARTED_TTL_MS);
   return row?.started_at;
 }
 

@@ -10,7 +10,7 @@ import { requireProject } from "../projects/projects";
 import { decide, decisionView } from "./decide";
 import { decisionTypeConfigSchema } from "./decision-type-config";
 import { decisionTypeHistory, listDecisionTypes, requireDecisionType, saveDecisionType, type DecisionType } from "./decision-types";
-import { findDecision } from "./record-decision";
+import { locateDecision } from "./request-claims";
 
 const decisionSchema = z.object({
   decision_id: z.string(),
@@ -54,7 +54,7 @@ export class PostDecision extends OpenAPIRoute<[AppContext]> {
   async handle(c: AppContext) {
     const { body, query } = await this.getValidatedData<typeof this.schema>();
     // decide() reads the project's settings and answers 404 project_not_found for an unknown one.
-    return decide(c.env, projectOf(c.get("principal"), query.project), body);
+    return decide(c.env, projectOf(c.get("principal"), query.project), body, { waitUntil: (p) => c.executionCtx.waitUntil(p) });
   }
 }
 
@@ -75,7 +75,8 @@ export class GetDecision extends OpenAPIRoute<[AppContext]> {
   async handle(c: AppContext) {
     const { params, query } = await this.getValidatedData<typeof this.schema>();
     const projectId = projectOf(c.get("principal"), query.project);
-    const row = await findDecision(c.env.DB, projectId, params.id);
+    // Its bucket first when the id names one: a decision is there before it reaches D1 (seconds later).
+    const row = await locateDecision(c.env, projectId, params.id);
     if (!row) throw new ApiError(404, "decision_not_found", `No decision '${params.id}' in this project`);
     return {
       ...decisionView(row),

@@ -1,16 +1,23 @@
-// The BanditBucket Durable Object: load (idempotent by version), snapshot, decide from memory, survive eviction.
+// The BanditBucket Durable Object: load (idempotent by version), snapshot, decide from memory and record, survive eviction.
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { BucketKey } from "../../src/decisions/arm-stats";
+import type { BucketDecideRequest } from "../../src/decisions/bandit-bucket-do";
+import { newDecisionId } from "../../src/decisions/decision-ids";
 import { newProject } from "../helpers/api";
 import { bucketStub, seedArmStats, stats } from "./helpers";
 
 const params = { priorAlpha: 1, priorBeta: 1, epsilon: { enabled: true, start: 0.2, end: 0.05, decayDays: 14 }, propensityFloor: 0.01 };
 
-function decideRequest(key: BucketKey, seed = "s-1") {
-  const now = Date.now();
-  return { key, kind: "thompson" as const, actions: ["pre_generate", "on_demand"], params, unitId: "u1", now, policyStartedAt: now, seed };
+/** A Thompson request as decide() sends it: a fresh decision id naming this bucket's object, each call. */
+function decideRequest(key: BucketKey, seed: string | undefined = "s-1", now = Date.now(), policyStartedAt = now): BucketDecideRequest {
+  const draft = {
+    id: newDecisionId(bucketStub(key).id.toString()),
+    project_id: key.projectId, decision_type: key.decisionType, unit_id: "u1", bucket: key.bucket,
+    context: null, resource_type: null, resource_id: null, request_id: null, simulated: 0 as const,
+  };
+  return { key, kind: "thompson", actions: ["pre_generate", "on_demand"], params, fallback: { policyId: "image_pregen_bandit_v0", params: {} }, now, policyStartedAt, seed, draft };
 }
 
 describe("BanditBucket", () => {
@@ -46,7 +53,8 @@ describe("BanditBucket", () => {
     expect(snap.stats.stats.pre_generate).toMatchObject({ successes: 3, failures: 1, n: 4 });
     // D1 has no statistics for this bucket, so only the stored copy can serve version 4 (else: a fallback at version 0).
     const decided = await revived.decide(decideRequest(key));
-    expect(decided).toMatchObject({ fallback: false, version: 4 });
+    expect(decided.fallbackReason).toBeUndefined();
+    expect(decided.row).toMatchObject({ policy_id: "image_pregen_bandit_v1", policy_version: 4 });
   });
 
   it("decides from memory with a seeded rng: same seed, same answer; propensities from the posterior", async () => {
@@ -55,24 +63,27 @@ describe("BanditBucket", () => {
     const stub = bucketStub(key);
     await stub.load(key, stats(1, { pre_generate: [30, 10], on_demand: [10, 30] }));
     const now = Date.now();
-    const request = { key, kind: "thompson" as const, actions: ["pre_generate", "on_demand"], params, unitId: "u1", now, policyStartedAt: now, seed: "s-42" };
-    const a = await stub.decide(request);
-    const b = await stub.decide(request);
-    expect(a).toEqual(b);
-    if (a.fallback) throw new Error("unexpected fallback");
-    expect(a.version).toBe(1);
-    expect(a.propensities.pre_generate! + a.propensities.on_demand!).toBeCloseTo(1, 12);
-    expect(a.propensities.pre_generate).toBeGreaterThan(0.9);
-    expect(a.propensity).toBe(a.propensities[a.action]);
+    const a = await stub.decide(decideRequest(key, "s-42", now));
+    const b = await stub.decide(decideRequest(key, "s-42", now));
+    const choice = (d: typeof a) => ({ action: d.row.action, propensity: d.row.propensity, explored: d.row.explored, propensities: d.propensities });
+    expect(choice(a)).toEqual(choice(b));
+    expect(a.row.id).not.toBe(b.row.id);
+    expect(a.fallbackReason).toBeUndefined();
+    expect(a.row.policy_version).toBe(1);
+    const propensities = a.propensities!;
+    expect(propensities.pre_generate! + propensities.on_demand!).toBeCloseTo(1, 12);
+    expect(propensities.pre_generate).toBeGreaterThan(0.9);
+    // The propensity logged is exactly the one the policy used for the action it chose.
+    expect(a.row.propensity).toBe(propensities[a.row.action]);
     expect((await stub.snapshot()).served).toBe(2);
   });
 
   it("reads D1 on a cold start, and reports a fallback when neither it nor the pool has learned anything", async () => {
     const p = await newProject();
     const empty = { projectId: p.id, decisionType: "image_pregen", policyId: "image_pregen_bandit_v1", bucket: "cold" };
-    const now = Date.now();
-    const req = (key: typeof empty) => ({ key, kind: "thompson" as const, actions: ["pre_generate", "on_demand"], params, unitId: "u", now, policyStartedAt: now });
-    expect(await bucketStub(empty).decide(req(empty))).toEqual({ fallback: true, version: 0 });
+    const req = (key: typeof empty) => decideRequest(key, undefined);
+    const fellBack = await bucketStub(empty).decide(req(empty));
+    expect(fellBack).toMatchObject({ fallbackReason: "no_statistics", learned: false, row: { policy_id: "image_pregen_bandit_v0", policy_version: 0, propensity: 0.5 } });
 
     await seedArmStats(p.id, "image_pregen", "image_pregen_bandit_v1", 7, [
       { bucket: "warm", action: "pre_generate", successes: 4, failures: 1 },
@@ -80,8 +91,8 @@ describe("BanditBucket", () => {
     ]);
     const warm = { ...empty, bucket: "warm" };
     const decided = await bucketStub(warm).decide(req(warm));
-    expect(decided.fallback).toBe(false);
-    expect(decided.version).toBe(7);
+    expect(decided.fallbackReason).toBeUndefined();
+    expect(decided.row.policy_version).toBe(7);
     expect((await bucketStub(warm).snapshot()).stats.stats.pre_generate).toMatchObject({ successes: 4, failures: 1 });
   });
 });
@@ -93,8 +104,8 @@ describe("BanditBucket catching up with D1", () => {
     const stub = bucketStub(key);
     await stub.load(key, stats(1, { pre_generate: [1, 9], on_demand: [9, 1] }));
     const t0 = Date.now();
-    const at = (now: number) => ({ ...decideRequest(key), now, policyStartedAt: t0 });
-    expect(await stub.decide(at(t0))).toMatchObject({ fallback: false, version: 1 });
+    const at = (now: number) => decideRequest(key, "s-1", now, t0);
+    expect(await stub.decide(at(t0))).toMatchObject({ learned: true, row: { policy_version: 1 } });
 
     // Version 2 reaches D1 (as the rebuild writes it) but its push to this object is lost.
     await seedArmStats(p.id, "image_pregen", "image_pregen_bandit_v1", 2, [
@@ -108,8 +119,8 @@ describe("BanditBucket catching up with D1", () => {
       .bind(p.id, t0)
       .run();
     // Within the recheck interval (5 minutes) memory serves; after it, the object asks D1 and loads version 2.
-    expect(await stub.decide(at(t0 + 60_000))).toMatchObject({ version: 1 });
-    expect(await stub.decide(at(t0 + 6 * 60_000))).toMatchObject({ fallback: false, version: 2 });
+    expect(await stub.decide(at(t0 + 60_000))).toMatchObject({ row: { policy_version: 1 } });
+    expect(await stub.decide(at(t0 + 6 * 60_000))).toMatchObject({ learned: true, row: { policy_version: 2 } });
     expect((await stub.snapshot()).stats.stats.pre_generate).toMatchObject({ successes: 9, failures: 1 });
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { IMAGE_PREGEN } from "../../src/decisions/builtin-decision-types";
 import { asOperator, bearer, call, json, newProject } from "../helpers/api";
+import { flushDecisions } from "../helpers/decisions";
 import { askDecision, seedArmStats } from "./helpers";
 
 const variant = {
@@ -114,6 +115,8 @@ describe("GET /v1/learning/status", () => {
       { bucket: "plan=pro", action: "treatment", successes: 1, failures: 1 },
     ]);
     for (let i = 0; i < 3; i++) await askDecision(p.admin, { decision_type: "variant", unit_id: `u${i}`, context: { plan: "pro" } });
+    // Served counts come from D1, which the buckets reach on their flush (a second later, or now).
+    await flushDecisions();
 
     const res = await call(`/v1/learning/status?decision_type=variant`, { headers: bearer(p.admin) });
     expect(res.status).toBe(200);

@@ -1,30 +1,21 @@
 // POST/GET /v1/decisions end to end: v0 by hash, Thompson through BanditBucket, idempotency, fallback, override, capping, durability.
 import { env } from "cloudflare:workers";
-import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { asOperator, BASE, bearer, call, json, newProject } from "../helpers/api";
-import { askDecision, bucketStub, seedArmStats, stats, type Decision } from "./helpers";
+import { flushDecisions } from "../helpers/decisions";
+import { askDecision, bucketStub, decideWithEnv, seedArmStats, stats, type Decision } from "./helpers";
 
 const CONTEXT = { post_type: "carousel", objective: "sales" };
 const BUCKET = "post_type=carousel|objective=sales";
 
+/** The decision's row in D1, after the buckets' flush. */
 async function storedDecision(projectId: string, id: string) {
+  await flushDecisions();
   return env.DB.prepare("SELECT * FROM decisions WHERE project_id = ?1 AND id = ?2").bind(projectId, id).first<Record<string, unknown>>();
 }
 
-/** Calls the Worker with a deployment env changed (a policy override, a flaky D1), as a deployment would be configured. */
-async function decideWithEnv(overrides: Record<string, unknown>, token: string, body: Record<string, unknown>) {
-  const res = await worker.fetch(
-    new Request(`${BASE}/v1/decisions`, { method: "POST", headers: { "content-type": "application/json", ...bearer(token) }, body: JSON.stringify({ decision_type: "image_pregen", ...body }) }),
-    { ...env, ...overrides } as never,
-    createExecutionContext(),
-  );
-  return { res, body: (await res.json()) as Decision & { error?: { code: string } } };
-}
-
 describe("POST /v1/decisions with the default policy (image_pregen_bandit_v0)", () => {
-  it("answers from the hash, with propensity 1/K, and records the decision in D1 before answering", async () => {
+  it("answers from the hash, with propensity 1/K, and records the decision (in its bucket, then D1)", async () => {
     const p = await newProject();
     const { res, body } = await askDecision(p.admin, { unit_id: "idea-1", context: CONTEXT, resource_type: "PostIdea", resource_id: "1" });
     expect(res.status).toBe(200);
@@ -52,6 +43,7 @@ describe("POST /v1/decisions with the default policy (image_pregen_bandit_v0)", 
     const a = await askDecision(p.admin, { unit_id: "idea-9", context: CONTEXT, request_id: "req-9" });
     const b = await askDecision(p.admin, { unit_id: "idea-9", context: CONTEXT, request_id: "req-9" });
     expect(b.body).toEqual(a.body);
+    await flushDecisions();
     const count = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE project_id = ?1 AND request_id = 'req-9'").bind(p.id).first<{ n: number }>();
     expect(count!.n).toBe(1);
     const reused = await askDecision(p.admin, { unit_id: "idea-10", context: CONTEXT, request_id: "req-9" });
@@ -182,90 +174,5 @@ describe("Thompson (image_pregen_bandit_v1) behind IMAGE_PREGEN_POLICY_ID", () =
     second.forEach(([, propensity], i) => expect(propensity).toBeCloseTo(first[i]![1], 4));
     // Seeded per unit, not one stream for all: both actions occur.
     expect(new Set(first.map(([action]) => action)).size).toBe(2);
-  });
-});
-
-describe("durability of returned decisions", () => {
-  /** A real D1 whose decision INSERT fails the first `failures` times, as a transient storage error would. */
-  function flakyD1(failures: number): D1Database {
-    let left = failures;
-    const wrapStatement = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement =>
-      new Proxy(stmt, {
-        get(target, prop) {
-          if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args), sql);
-          if (prop === "run" && sql.startsWith("INSERT INTO decisions") && left > 0) {
-            return async () => {
-              left--;
-              throw new Error("D1_ERROR: simulated transient failure");
-            };
-          }
-          const v = Reflect.get(target, prop);
-          return typeof v === "function" ? v.bind(target) : v;
-        },
-      });
-    return new Proxy(env.DB, {
-      get(target, prop) {
-        if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), sql);
-        const v = Reflect.get(target, prop);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
-  }
-
-  /** A real D1 whose first `parties` decision INSERTs wait for each other, so concurrent twins both pass their lookup first. */
-  function insertsMeet(parties: number): D1Database {
-    const arrived: Array<() => void> = [];
-    const meet = () =>
-      new Promise<void>((resolve, reject) => {
-        if (arrived.length >= parties) return resolve(); // later attempts (retries) pass straight through
-        arrived.push(resolve);
-        if (arrived.length === parties) arrived.forEach((r) => r());
-        else setTimeout(() => reject(new Error("the twin request never reached its INSERT")), 5_000);
-      });
-    const wrapStatement = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement =>
-      new Proxy(stmt, {
-        get(target, prop) {
-          if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args), sql);
-          if (prop === "run" && sql.startsWith("INSERT INTO decisions")) return async () => (await meet(), target.run());
-          const v = Reflect.get(target, prop);
-          return typeof v === "function" ? v.bind(target) : v;
-        },
-      });
-    return new Proxy(env.DB, {
-      get(target, prop) {
-        if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), sql);
-        const v = Reflect.get(target, prop);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
-  }
-
-  it("gives concurrent twins with one request_id the same stored decision (the unique index decides, not a lookup)", async () => {
-    const p = await newProject();
-    const db = insertsMeet(2);
-    const ask = () => decideWithEnv({ DB: db }, p.admin, { unit_id: "idea-twin", context: CONTEXT, request_id: "r-twin" });
-    const [a, b] = await Promise.all([ask(), ask()]);
-    expect(a.res.status).toBe(200);
-    expect(b.res.status).toBe(200);
-    expect(b.body.decision_id).toBe(a.body.decision_id);
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE project_id = ?1 AND request_id = 'r-twin'").bind(p.id).first<{ n: number }>();
-    expect(count!.n).toBe(1);
-  });
-
-  it("retries a failed write, and the decision_id it returns is in D1", async () => {
-    const p = await newProject();
-    const { res, body } = await decideWithEnv({ DB: flakyD1(1) }, p.admin, { unit_id: "idea-1", context: CONTEXT, request_id: "r-1" });
-    expect(res.status).toBe(200);
-    expect(await storedDecision(p.id, body.decision_id)).toMatchObject({ id: body.decision_id, action: body.action });
-  });
-
-  it("answers 503 and returns no decision_id when every write fails", async () => {
-    const p = await newProject();
-    const { res, body } = await decideWithEnv({ DB: flakyD1(10) }, p.admin, { unit_id: "idea-1", context: CONTEXT, request_id: "r-2" });
-    expect(res.status).toBe(503);
-    expect(body).not.toHaveProperty("decision_id");
-    expect(res.headers.get("retry-after")).toBe("1");
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE project_id = ?1").bind(p.id).first<{ n: number }>();
-    expect(count!.n).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
 // Helpers for decision tests: ask for decisions, seed learned statistics in D1, reach a bucket's Durable Object.
 import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../src/index";
 import type { BucketKey, BucketStats } from "../../src/decisions/arm-stats";
 import { bucketStub as stubOf } from "../../src/decisions/bucket-stub";
-import { bearer, json } from "../helpers/api";
+import { BASE, bearer, json } from "../helpers/api";
 
 export type Decision = {
   decision_id: string;
@@ -19,6 +21,22 @@ export type Decision = {
 export async function askDecision(token: string, body: Record<string, unknown>) {
   const res = await json("/v1/decisions", { decision_type: "image_pregen", ...body }, bearer(token));
   return { res, body: (await res.json()) as Decision & { error?: { code: string; message: string } } };
+}
+
+/**
+ * Calls the Worker with a deployment env changed (a policy override, a binding that fails), as a deployment would be
+ * configured, and waits for the work it left running after the answer (waitUntil).
+ */
+export async function decideWithEnv(overrides: Record<string, unknown>, token: string, body: Record<string, unknown>) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(`${BASE}/v1/decisions`, { method: "POST", headers: { "content-type": "application/json", ...bearer(token) }, body: JSON.stringify({ decision_type: "image_pregen", ...body }) }),
+    { ...env, ...overrides } as never,
+    ctx,
+  );
+  const parsed = (await res.json()) as Decision & { error?: { code: string } };
+  await waitOnExecutionContext(ctx);
+  return { res, body: parsed };
 }
 
 export function bucketStub(key: BucketKey) {

@@ -2,11 +2,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { asOperator, bearer, hs256, json, newProject, uniqueId } from "../helpers/api";
+import { flushDecisions } from "../helpers/decisions";
 import { askDecision } from "./helpers";
 
 const CONTEXT = { post_type: "carousel", objective: "sales" };
 
 async function decisionsOf(projectId: string) {
+  await flushDecisions();
   const { results } = await env.DB.prepare("SELECT * FROM decisions WHERE project_id = ?1").bind(projectId).all<Record<string, unknown>>();
   return results;
 }

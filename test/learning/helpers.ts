@@ -1,12 +1,15 @@
 // Helpers for learning-loop tests: run jobs through the admin API, post a decision's UI events, read outcomes.
 import { env } from "cloudflare:workers";
 import { asOperator, bearer, json, waitForEvents } from "../helpers/api";
+import { flushDecisions } from "../helpers/decisions";
 
 export const HOUR = 3_600_000;
 
 export type RunResult = { run_id: string; job: string; status: string; rows_read: number; rows_written: number; message: string | null; continued: boolean; details: unknown };
 
+/** Runs a job through the admin API, after the buckets have flushed their decisions (a job reads them from D1). */
 export async function runJob(name: string, params: Record<string, unknown>, token?: string): Promise<RunResult> {
+  await flushDecisions();
   const res = await json(`/v1/admin/jobs/${name}`, { params }, token ? bearer(token) : asOperator);
   if (res.status !== 200) throw new Error(`${name}: ${res.status} ${await res.text()}`);
   return (await res.json()) as RunResult;

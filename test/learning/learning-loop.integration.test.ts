@@ -7,6 +7,7 @@ import worker from "../../src/index";
 import { runJob as runJobInProcess } from "../../src/jobs/runner";
 import { BASE, bearer, call, newProject } from "../helpers/api";
 import { askDecision, bucketStub, type Decision } from "../decisions/helpers";
+import { flushDecisions } from "../helpers/decisions";
 import { armStatsOf, HOUR, outcomesOf, postDecisionEvents, runJob } from "./helpers";
 
 const CONTEXT = { post_type: "carousel", objective: "sales" };
@@ -81,6 +82,7 @@ describe("build_bandit_dataset", () => {
   it("computes pass 1 at T+1h and picks up a late event in the final pass at T+24h", async () => {
     const p = await newProject();
     const { body: d } = await askDecision(p.admin, { unit_id: "idea-late", context: CONTEXT });
+    await flushDecisions();
     const decidedAt = (await env.DB.prepare("SELECT created_at FROM decisions WHERE id = ?1").bind(d.decision_id).first<{ created_at: number }>())!.created_at;
     await postDecisionEvents(p, d.decision_id, ["idea_view_opened"], decidedAt + 10 * 60_000);
 
@@ -152,6 +154,7 @@ describe("build_bandit_dataset, overlapping runs", () => {
     const p = await newProject();
     for (let i = 0; i < 3; i++) await askDecision(p.admin, { unit_id: `idea-${i}`, context: CONTEXT });
     const asOf = Date.now() + 25 * HOUR;
+    await flushDecisions();
     // Both runs select every page before either writes it, so the second write meets the first one's (decision_id, pass).
     const overlapping = { ...env, DB: batchesMeet(2) } as unknown as Env;
     const [a, b] = await Promise.all([
