@@ -1,6 +1,8 @@
 // npm run bench:decide — POST /v1/decisions for v0 (deterministic hash) and Thompson against the no-op floor, at zero
-// added latency and under the latency model (remote calls per request, p50/p99, decisions/s), every returned
-// decision_id checked in D1; and, in process first, µs per decide() for each policy at K = 2 and K = 24.
+// added latency and under the latency model (remote calls per request, p50/p99, decisions/s), Thompson also with a
+// request_id (its claim goes out beside the bucket call); every returned decision_id waited for in D1, where the
+// buckets flush it about a second later, and that lag measured; and, in process first, µs per decide() for each
+// policy at K = 2 and K = 24.
 //
 // Thompson runs as decision type `pregen_ts`: image_pregen's configuration with its Thompson policy active, and
 // version-1 arm statistics written for all 12 buckets before the Worker starts, so it never falls back to v0.
@@ -14,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { SignJWT } from "jose";
 import { tsImport } from "tsx/esm/api";
 import { openD1Reader } from "./lib/d1-file.mjs";
-import { intSetting, mulberry32, round } from "./lib/harness.mjs";
+import { intSetting, median, mulberry32, round, sleep } from "./lib/harness.mjs";
 import { hotPathProblems, hotPathSettings, measureRoutes } from "./lib/load.mjs";
 import { printCpu, printErrorSamples, printHeader, printRouteTable, routeSummary } from "./lib/report.mjs";
 import { runBenchmark } from "./lib/run.mjs";
@@ -168,13 +170,47 @@ function armStatsSql(actions) {
 }
 
 let seq = 0;
-function decisionBody(decisionType) {
+function decisionBody(decisionType, withRequestId = false) {
   const n = ++seq;
   return JSON.stringify({
     decision_type: decisionType,
     unit_id: `bench-${process.pid}-${n}`,
     context: { post_type: POST_TYPES[n % POST_TYPES.length], objective: OBJECTIVES[Math.floor(n / POST_TYPES.length) % OBJECTIVES.length] },
+    ...(withRequestId ? { request_id: `bench-req-${process.pid}-${n}` } : {}),
   });
+}
+
+/** Polls the D1 file until every id is a row (or the timeout): how long the buckets' flushes took to deliver them. */
+async function waitForRows(reader, ids, timeoutMs) {
+  const t0 = Date.now();
+  const has = reader.prepare("SELECT 1 AS one FROM decisions WHERE id = ?");
+  let missing = [...ids];
+  while (missing.length > 0 && Date.now() - t0 < timeoutMs) {
+    missing = missing.filter((id) => !has.get(id));
+    if (missing.length > 0) await sleep(50);
+  }
+  return { waited_ms: Date.now() - t0, missing: missing.length };
+}
+
+/**
+ * The lag from asking for a decision to its row in D1, one decision at a time on a quiet Worker: the flush delay
+ * (DECISION_FLUSH_DELAY_MS) plus the alarm's D1 batch. Polls the file every 10 ms, so figures are ±10 ms.
+ */
+async function flushLag(worker, jwt, reader, samples) {
+  const has = reader.prepare("SELECT 1 AS one FROM decisions WHERE id = ?");
+  const lags = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = Date.now();
+    const r = await worker.callOk("POST", "/v1/decisions", { token: jwt, body: JSON.parse(decisionBody(TS_TYPE)) });
+    const id = r.json().decision_id;
+    while (!has.get(id)) {
+      if (Date.now() - t0 > 60_000) throw new Error(`decision ${id} not in D1 after 60 s`);
+      await sleep(10);
+    }
+    lags.push(Date.now() - t0);
+  }
+  lags.sort((a, b) => a - b);
+  return { samples, median_ms: median(lags), max_ms: lags.at(-1), min_ms: lags[0], lags_ms: lags };
 }
 
 /** What the 2xx answers of one phase said: which policy answered, fallbacks, exploration, and every decision_id. */
@@ -237,6 +273,7 @@ async function throughTheWorker(bench) {
     { name: "floor", route: "/__bench/noop", headers, body: () => decisionBody("image_pregen") },
     { name: "v0", type: "image_pregen", route: "/v1/decisions", headers, body: () => decisionBody("image_pregen"), onOk },
     { name: "Thompson", type: TS_TYPE, route: "/v1/decisions", headers, body: () => decisionBody(TS_TYPE), onOk },
+    { name: "Thompson+request_id", type: TS_TYPE, route: "/v1/decisions", headers, body: () => decisionBody(TS_TYPE, true), onOk },
   ];
   const logOffset = worker.logSize();
   const phases = await measureRoutes(bench, worker, {
@@ -249,10 +286,17 @@ async function throughTheWorker(bench) {
       return { ...p, decision_type: route.type, decisions_per_s: round(p.responses_2xx / p.duration_s), ...t, decision_ids: ids };
     },
   });
-  // Every decision_id a 2xx returned must be a row in D1 (it is written before the response).
+  // Every decision_id a 2xx returned must become a row in D1: recorded by its bucket before the response, flushed by
+  // the bucket's alarm after. Wait for all of them (at most a minute), then check each.
   const reader = await openD1Reader(bench.persistDir, "decisions");
+  const returned = routes.slice(1).flatMap((r) => Object.values(phases[r.name]).flatMap((p) => [...p.decision_ids]));
+  const drained = await waitForRows(reader, returned, 60_000);
+  bench.say(`all ${returned.length} returned decision_ids in D1 ${drained.waited_ms} ms after the load ended (${drained.missing} missing)`);
   const idsOf = reader.prepare("SELECT id FROM decisions WHERE project_id = ? AND decision_type = ?");
-  const d1 = { method: "every decision_id from a 2xx looked up in the local D1 file (read-only node:sqlite); totals confirmed with wrangler d1 execute" };
+  const d1 = {
+    method: "every decision_id from a 2xx looked up in the local D1 file (read-only node:sqlite) once the flushes drained; totals confirmed with wrangler d1 execute",
+    drained_after_load: drained,
+  };
   for (const r of routes.slice(1)) {
     const present = new Set(idsOf.all(PROJECT_ID, r.type).map((x) => x.id));
     for (const [mode, p] of Object.entries(phases[r.name])) {
@@ -266,6 +310,8 @@ async function throughTheWorker(bench) {
     .prepare("SELECT decision_type, policy_id, policy_version, count(*) AS n FROM decisions WHERE project_id = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
     .all(PROJECT_ID)
     .map((x) => ({ ...x, n: Number(x.n) }));
+  bench.say("flush lag: 20 decisions one at a time, each followed into D1");
+  d1.flush_lag = await flushLag(worker, jwt, reader, 20);
   reader.close();
   try {
     const rows = await bench.d1Execute(`SELECT decision_type, count(*) AS n FROM decisions WHERE project_id = '${PROJECT_ID}' GROUP BY decision_type`);
@@ -309,14 +355,16 @@ await runBenchmark({
     if (r.http) {
       printRouteTable(r.http.routes);
       console.log("");
-      for (const name of ["v0", "Thompson"]) {
-        for (const [mode, p] of Object.entries(r.http.phases[name])) {
+      for (const name of ["v0", "Thompson", "Thompson+request_id"]) {
+        for (const [mode, p] of Object.entries(r.http.phases[name] ?? {})) {
           const d = r.http.d1[`${name} (${mode})`];
           console.log(`  ${`${name} (${mode === "0" ? "zero" : "model"})`.padEnd(18)} ${p.decisions_per_s} decisions/s; policies ${JSON.stringify(p.by_policy)}; fallbacks ${JSON.stringify(p.fallback_reasons)}; explored ${p.explored}`);
           console.log(`  ${"".padEnd(18)} decision_ids in D1: ${d.ids_in_d1} of ${d.returned_ids}${d.missing_from_d1 ? `  ✗ ${d.missing_from_d1} MISSING` : "  ✓ all"}`);
         }
       }
       console.log(`  D1 rows by decision type (wrangler d1 execute): ${JSON.stringify(r.http.d1.wrangler_counts)}`);
+      const lag = r.http.d1.flush_lag;
+      console.log(`  decision → row in D1 (flush lag, ${lag.samples} one at a time): median ${lag.median_ms} ms, max ${lag.max_ms} ms; after the load every row was in D1 within ${r.http.d1.drained_after_load.waited_ms} ms`);
       for (const [k, v] of Object.entries(r.http.samples)) console.log(`  first ${k} decision (cold): ${v.remote_calls_cold?.sequential} sequential remote calls (${v.remote_calls_cold?.breakdown}), the model adds ${v.remote_calls_cold?.model_ms} ms`);
       printCpu(r.http.phases);
       console.log(`  Worker warnings/errors (session): ${problemLines(r.http.worker_log) || "none"}; runtime error lines: ${r.http.worker_log?.runtime_error_lines ?? 0}`);

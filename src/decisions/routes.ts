@@ -26,31 +26,34 @@ const decisionSchema = z.object({
 
 const projectQuery = z.object({ project: z.string().optional().describe("Only for the operator token, which spans projects") });
 
-export class PostDecision extends OpenAPIRoute<[AppContext]> {
-  schema = {
-    tags: ["decisions"],
-    summary: "Ask which action to take; the decision is recorded with its propensity before it is returned",
-    security: bearerOnly,
-    request: {
-      query: projectQuery,
-      body: {
-        content: {
-          "application/json": {
-            schema: z.object({
-              decision_type: z.string().min(1).max(64),
-              unit_id: z.string().min(1).max(200).describe("Who or what the decision is for (a user, a post idea). Like request_id and resource_*, refused or pseudonymised when it looks like personal data (the project's pii_identifiers)"),
-              context: z.record(z.string(), z.unknown()).default({}).describe("Flat object; the decision type's bucket fields are read from it. Checked by the anti-PII guard"),
-              resource_type: z.string().min(1).max(64).optional(),
-              resource_id: z.string().min(1).max(128).optional(),
-              request_id: z.string().min(1).max(128).optional().describe("Idempotency key: the same request_id returns the same decision"),
-              simulated: z.boolean().optional().describe("Marks decisions made for simulations; learning ignores them"),
-            }),
-          },
+// Built once: chanfana makes a new route object per request, so a schema written in the class is rebuilt every time.
+const POST_DECISION_SCHEMA = {
+  tags: ["decisions"],
+  summary: "Ask which action to take; the decision is recorded with its propensity before it is returned",
+  security: bearerOnly,
+  request: {
+    query: projectQuery,
+    body: {
+      content: {
+        "application/json": {
+          schema: z.object({
+            decision_type: z.string().min(1).max(64),
+            unit_id: z.string().min(1).max(200).describe("Who or what the decision is for (a user, a post idea). Like request_id and resource_*, refused or pseudonymised when it looks like personal data (the project's pii_identifiers)"),
+            context: z.record(z.string(), z.unknown()).default({}).describe("Flat object; the decision type's bucket fields are read from it. Checked by the anti-PII guard"),
+            resource_type: z.string().min(1).max(64).optional(),
+            resource_id: z.string().min(1).max(128).optional(),
+            request_id: z.string().min(1).max(128).optional().describe("Idempotency key: the same request_id returns the same decision"),
+            simulated: z.boolean().optional().describe("Marks decisions made for simulations; learning ignores them"),
+          }),
         },
       },
     },
-    responses: { "200": jsonResponse("The decision", decisionSchema), ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
-  };
+  },
+  responses: { "200": jsonResponse("The decision", decisionSchema), ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
+};
+
+export class PostDecision extends OpenAPIRoute<[AppContext]> {
+  schema = POST_DECISION_SCHEMA;
   async handle(c: AppContext) {
     const { body, query } = await this.getValidatedData<typeof this.schema>();
     // decide() reads the project's settings and answers 404 project_not_found for an unknown one.
@@ -58,20 +61,22 @@ export class PostDecision extends OpenAPIRoute<[AppContext]> {
   }
 }
 
+const GET_DECISION_SCHEMA = {
+  tags: ["decisions"],
+  summary: "Read a recorded decision",
+  security: bearerOnly,
+  request: { params: z.object({ id: z.string().min(1).max(64) }), query: projectQuery },
+  responses: {
+    "200": jsonResponse(
+      "The decision as recorded",
+      decisionSchema.extend({ unit_id: z.string(), context: z.record(z.string(), z.unknown()).nullable(), resource_type: z.string().nullable(), resource_id: z.string().nullable(), request_id: z.string().nullable(), simulated: z.boolean(), created_at: z.string() }),
+    ),
+    ...errorResponses(401, 403, 404),
+  },
+};
+
 export class GetDecision extends OpenAPIRoute<[AppContext]> {
-  schema = {
-    tags: ["decisions"],
-    summary: "Read a recorded decision",
-    security: bearerOnly,
-    request: { params: z.object({ id: z.string().min(1).max(64) }), query: projectQuery },
-    responses: {
-      "200": jsonResponse(
-        "The decision as recorded",
-        decisionSchema.extend({ unit_id: z.string(), context: z.record(z.string(), z.unknown()).nullable(), resource_type: z.string().nullable(), resource_id: z.string().nullable(), request_id: z.string().nullable(), simulated: z.boolean(), created_at: z.string() }),
-      ),
-      ...errorResponses(401, 403, 404),
-    },
-  };
+  schema = GET_DECISION_SCHEMA;
   async handle(c: AppContext) {
     const { params, query } = await this.getValidatedData<typeof this.schema>();
     const projectId = projectOf(c.get("principal"), query.project);

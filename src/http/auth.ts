@@ -4,7 +4,7 @@ import { config } from "../env";
 import { database } from "../db/client";
 import { findActiveKey, KEY_PREFIX, originAllowed } from "../projects/publishable-keys";
 import type { AppContext, AppEnv } from "./context";
-import { secretEquals } from "./crypto";
+import { matchesDigest, secretDigest } from "./crypto";
 import { ApiError } from "./errors";
 import { verifyJwt } from "./jwt";
 import type { Principal } from "./principal";
@@ -24,10 +24,18 @@ export function presentedCredential(c: AppContext): Credential | null {
   return key ? { type: "publishable_key", key } : null;
 }
 
+// ADMIN_TOKEN's digest, computed once per isolate (keyed by the token, so a changed secret is hashed anew).
+let operatorDigest: { token: string; digest: Promise<ArrayBuffer> } | null = null;
+
+function operatorTokenDigest(token: string): Promise<ArrayBuffer> {
+  if (operatorDigest?.token !== token) operatorDigest = { token, digest: secretDigest(token) };
+  return operatorDigest.digest;
+}
+
 async function principalFor(c: AppContext, credential: Credential): Promise<Principal> {
   const cfg = config(c.env);
   if (credential.type === "bearer") {
-    if (cfg.ADMIN_TOKEN && (await secretEquals(credential.token, cfg.ADMIN_TOKEN))) return { kind: "operator" };
+    if (cfg.ADMIN_TOKEN && (await matchesDigest(credential.token, operatorTokenDigest(cfg.ADMIN_TOKEN)))) return { kind: "operator" };
     const claims = await verifyJwt(credential.token, cfg);
     return { kind: "jwt", sub: claims.sub, role: claims.role, projectId: claims.project };
   }

@@ -54,8 +54,20 @@ export function randomHex(bytes: number): string {
   return toHex(crypto.getRandomValues(new Uint8Array(bytes)).buffer as ArrayBuffer);
 }
 
-/** Constant-time comparison, so a token cannot be guessed byte by byte from response times. */
-export async function secretEquals(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([sha256Hex(given), sha256Hex(expected)]);
-  return crypto.subtle.timingSafeEqual(encoder.encode(a), encoder.encode(b));
+/** A secret's SHA-256, for comparing against with matchesDigest (a caller may keep it: hashing is the costly half). */
+export function secretDigest(secret: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", encoder.encode(secret));
+}
+
+/**
+ * Constant-time comparison, so a token cannot be guessed byte by byte from response times: the given value is hashed
+ * to 32 bytes (equal lengths whatever was sent) and compared with timingSafeEqual.
+ */
+export async function matchesDigest(given: string, expected: ArrayBuffer | Promise<ArrayBuffer>): Promise<boolean> {
+  const [a, b] = await Promise.all([secretDigest(given), expected]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+export function secretEquals(given: string, expected: string): Promise<boolean> {
+  return matchesDigest(given, secretDigest(expected));
 }

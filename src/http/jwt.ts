@@ -3,6 +3,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetK
 import { z } from "zod";
 import type { Config } from "../env";
 import { ApiError } from "./errors";
+import { TtlCache } from "./ttl-cache";
 
 export const jwtClaimsSchema = z.object({
   sub: z.string().min(1).max(256),
@@ -23,12 +24,25 @@ function keySet(url: string): JWTVerifyGetKey {
   return set;
 }
 
+/**
+ * Tokens already verified in this isolate, by their exact text (header, claims and signature) and the settings that
+ * checked them: the same bytes verify the same way until they expire, and a backend sends the same token on every
+ * call. Kept for at most a minute and never past `exp`. A changed JWT_SECRET misses the cache at once (it is part of
+ * the key); a key rotated behind the same JWKS URL stops old tokens within a minute.
+ */
+const verified = new TtlCache<JwtClaims>(10_000);
+const VERIFIED_TTL_MS = 60_000;
+
 const unauthorized = (message: string) => new ApiError(401, "invalid_token", message, undefined, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
 
-export async function verifyJwt(token: string, cfg: Config): Promise<JwtClaims> {
+export async function verifyJwt(token: string, cfg: Config, now = Date.now()): Promise<JwtClaims> {
+  // Keyed by what verification depends on, so a token is never trusted under settings it was not checked against.
+  const cacheKey = [cfg.JWT_SECRET ?? "", cfg.JWT_JWKS_URL ?? "", cfg.JWT_ISSUER ?? "", cfg.JWT_AUDIENCE ?? "", token].join("\u0000");
+  const known = verified.get(cacheKey, now);
+  if (known) return known;
   const alg = peekAlg(token);
   // The algorithm list is fixed per key type, so `alg: none` and HS/RS confusion are refused by jose itself.
-  const options = { requiredClaims: ["exp", "sub"], issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE };
+  const options = { requiredClaims: ["exp", "sub"], issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE, currentDate: new Date(now) };
   try {
     let payload: unknown;
     if (alg === "RS256" && cfg.JWT_JWKS_URL) {
@@ -40,6 +54,8 @@ export async function verifyJwt(token: string, cfg: Config): Promise<JwtClaims> 
     }
     const claims = jwtClaimsSchema.safeParse(payload);
     if (!claims.success) throw unauthorized("The token lacks the claims sub, role (admin|user) and project");
+    const exp = (payload as { exp: number }).exp * 1000;
+    verified.set(cacheKey, claims.data, Math.min(VERIFIED_TTL_MS, exp - now), now);
     return claims.data;
   } catch (err) {
     if (err instanceof ApiError) throw err;

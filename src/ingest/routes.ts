@@ -21,32 +21,37 @@ const responses = {
   ...errorResponses(400, 401, 403, 404, 413, 429, 503),
 };
 
+// Built once: chanfana makes a new route object per request, so a schema written in the class is rebuilt every time.
+const POST_EVENTS_SCHEMA = {
+  tags: ["ingest"],
+  summary: "Send product events: one, an array, or {batch}",
+  description:
+    "Each event is validated on its own: the response lists rejected events by index with a code, and the rest are accepted. " +
+    "Limits: MAX_BATCH_SIZE events, MAX_REQUEST_BYTES per request, MAX_EVENT_BYTES per event (over a limit → 413 naming it).",
+  security: anyIngestCredential,
+  request: { query, headers: idempotencyHeader, body: { content: { "application/json": { schema: ingestBodySchema } } } },
+  responses,
+};
+
 export class PostEvents extends OpenAPIRoute<[AppContext]> {
-  schema = {
-    tags: ["ingest"],
-    summary: "Send product events: one, an array, or {batch}",
-    description:
-      "Each event is validated on its own: the response lists rejected events by index with a code, and the rest are accepted. " +
-      "Limits: MAX_BATCH_SIZE events, MAX_REQUEST_BYTES per request, MAX_EVENT_BYTES per event (over a limit → 413 naming it).",
-    security: anyIngestCredential,
-    request: { query, headers: idempotencyHeader, body: { content: { "application/json": { schema: ingestBodySchema } } } },
-    responses,
-  };
+  schema = POST_EVENTS_SCHEMA;
   // The body is read and validated by ingestEvents itself: per-event acceptance cannot be a whole-body schema check.
   handle(c: AppContext) {
     return ingestEvents(c);
   }
 }
 
+const POST_COLLECT_SCHEMA = {
+  tags: ["ingest"],
+  summary: "Send events with navigator.sendBeacon",
+  description: "Same contract as POST /v1/events, for a text/plain body (sendBeacon sends no custom headers): put the publishable key in ?key=.",
+  security: anyIngestCredential,
+  request: { query: query.extend({ key: z.string().optional() }), headers: idempotencyHeader, body: { content: { "text/plain": { schema: z.string() } } } },
+  responses,
+};
+
 export class PostCollect extends OpenAPIRoute<[AppContext]> {
-  schema = {
-    tags: ["ingest"],
-    summary: "Send events with navigator.sendBeacon",
-    description: "Same contract as POST /v1/events, for a text/plain body (sendBeacon sends no custom headers): put the publishable key in ?key=.",
-    security: anyIngestCredential,
-    request: { query: query.extend({ key: z.string().optional() }), headers: idempotencyHeader, body: { content: { "text/plain": { schema: z.string() } } } },
-    responses,
-  };
+  schema = POST_COLLECT_SCHEMA;
   handle(c: AppContext) {
     return ingestEvents(c);
   }

@@ -102,12 +102,15 @@ export class Status extends OpenAPIRoute<[AppContext]> {
  * The benchmark's floor: the same request path (routing, logging) with no work behind it. Answers 404 unless
  * ENABLE_BENCH_ROUTES=true, which only `npm run bench:*` sets (through `wrangler dev --var`).
  */
+// Built once: chanfana makes a new route object per request, so a schema written in the class is rebuilt every time.
+const BENCH_NOOP_SCHEMA = {
+  tags: ["ops"],
+  summary: "Benchmark floor: a no-op 202 (disabled unless ENABLE_BENCH_ROUTES=true)",
+  responses: { "202": jsonResponse("Nothing was done", z.object({ accepted: z.number() })) },
+};
+
 export class BenchNoop extends OpenAPIRoute<[AppContext]> {
-  schema = {
-    tags: ["ops"],
-    summary: "Benchmark floor: a no-op 202 (disabled unless ENABLE_BENCH_ROUTES=true)",
-    responses: { "202": jsonResponse("Nothing was done", z.object({ accepted: z.number() })) },
-  };
+  schema = BENCH_NOOP_SCHEMA;
   async handle(c: AppContext) {
     if (c.env.ENABLE_BENCH_ROUTES !== "true") throw new ApiError(404, "not_found", `No route ${c.req.method} ${c.req.path}`);
     await c.req.raw.arrayBuffer();
