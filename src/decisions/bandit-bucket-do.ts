@@ -58,6 +58,7 @@ export class BanditBucket extends DurableObject<Env> {
   private readonly log: DecisionLog;
   private flushScheduled = false;
   private flushFailures = 0;
+  private prunedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -169,7 +170,11 @@ export class BanditBucket extends DurableObject<Env> {
       const vanished = this.log.markFlushed(rows.map((r) => r.id), Date.now());
       for (const id of vanished) await deleteDecision(this.env.DB, rows.find((r) => r.id === id)!.project_id, id);
     }
-    this.log.prune(Date.now());
+    // Retention is counted in days: pruning once an hour (and on the first flush after a restart) is enough.
+    if (Date.now() - this.prunedAt > 3_600_000) {
+      this.log.prune(Date.now());
+      this.prunedAt = Date.now();
+    }
     if (this.log.pendingCount() > 0) {
       await this.ctx.storage.setAlarm(Date.now());
       this.flushScheduled = true;

@@ -66,11 +66,13 @@ export class DecisionLog {
 
   /** Marks the rows written to D1; returns the ids no longer here (discarded while the write was under way). */
   markFlushed(ids: readonly string[], now: number): string[] {
-    const vanished: string[] = [];
-    for (const id of ids) {
-      if (this.sql.exec("UPDATE decision_log SET flushed_at = ? WHERE id = ?", now, id).rowsWritten === 0) vanished.push(id);
-    }
-    return vanished;
+    const list = JSON.stringify(ids);
+    const marked = this.sql.exec("UPDATE decision_log SET flushed_at = ? WHERE id IN (SELECT value FROM json_each(?))", now, list).rowsWritten;
+    if (marked === ids.length) return [];
+    return this.sql
+      .exec<{ id: string }>("SELECT value AS id FROM json_each(?) WHERE value NOT IN (SELECT id FROM decision_log)", list)
+      .toArray()
+      .map((r) => r.id);
   }
 
   /** Forgets flushed rows older than the retention: D1 holds them, and the request_id claims keep idempotency. */

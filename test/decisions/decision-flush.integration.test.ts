@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { BanditBucket } from "../../src/decisions/bandit-bucket-do";
+import { DecisionLog } from "../../src/decisions/decision-log";
 import { bearer, call, newProject } from "../helpers/api";
 import { flushDecisions } from "../helpers/decisions";
 import { askDecision, bucketStub } from "./helpers";
@@ -113,5 +114,20 @@ describe("a flush that goes wrong", () => {
     expect(await alarmOf(revived)).not.toBeNull();
     expect(await runDurableObjectAlarm(revived)).toBe(true);
     expect((await d1Rows(p.id)).map((r) => r.id)).toEqual([body.decision_id]);
+  });
+});
+
+describe("the bucket's decision log", () => {
+  it("reports a decision discarded while its flush was under way, so the flush takes it out of D1 again", async () => {
+    const p = await newProject();
+    const { body: kept } = await askDecision(p.admin, { unit_id: "idea-kept", context: CONTEXT });
+    const { body: lost } = await askDecision(p.admin, { unit_id: "idea-lost", context: CONTEXT });
+    const vanished = await runInDurableObject(v0Bucket(p.id), (_instance, state) => {
+      const log = new DecisionLog(state.storage.sql);
+      const rows = log.unflushed(10);
+      log.discard(lost.decision_id); // as a twin's settlement would, between the D1 write and the mark
+      return { rows: rows.map((r) => r.id).sort(), vanished: log.markFlushed(rows.map((r) => r.id), Date.now()), pending: log.pendingCount() };
+    });
+    expect(vanished).toEqual({ rows: [kept.decision_id, lost.decision_id].sort(), vanished: [lost.decision_id], pending: 0 });
   });
 });
