@@ -23,6 +23,9 @@ export async function readBodyLimited(request: Request, limit: BodyLimit): Promi
     await request.body.cancel();
     throw new ApiError(415, "unsupported_content_encoding", "Send the body uncompressed or with Content-Encoding: gzip", { content_encoding: encoding });
   }
+  // A declared length within the limit frames the body (HTTP reads exactly that many bytes): one native read. The
+  // streaming check below is for bodies whose size is unknown until read (chunked) or changes on the way (gzip).
+  if (encoding === "identity" && request.headers.has("content-length") && Number.isFinite(declared)) return request.text();
   const stream = encoding === "gzip" ? request.body.pipeThrough(new DecompressionStream("gzip")) : request.body;
   const reader = stream.getReader();
   const decoder = new TextDecoder();
