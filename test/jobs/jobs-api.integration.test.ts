@@ -7,6 +7,7 @@ import worker from "../../src/index";
 import { SCHEDULE } from "../../src/jobs/schedule";
 import { asOperator, bearer, call, json, newProject } from "../helpers/api";
 import { askDecision } from "../decisions/helpers";
+import { flushDecisions } from "../helpers/decisions";
 
 describe("POST /v1/admin/jobs/:name", () => {
   it("runs a job for an admin, pinned to the admin's project, and records it in the ledger", async () => {
@@ -88,6 +89,7 @@ describe("the schedule table", () => {
   it("a failed job fails the cron invocation (so the platform reports it) after the rest of the table has run", async () => {
     const p = await newProject();
     await askDecision(p.admin, { unit_id: "idea-1", context: { post_type: "carousel", objective: "sales" } });
+    await flushDecisions(); // the job reads decisions from D1, where the bucket's alarm puts them
     // A real D1 failure inside build_bandit_dataset: this project's outcome rows are refused.
     const trigger = `refuse_outcomes_${p.id.replace(/[^a-z0-9]/gi, "_")}`;
     await env.DB.prepare(`CREATE TRIGGER ${trigger} BEFORE INSERT ON decision_outcomes WHEN NEW.project_id = '${p.id}' BEGIN SELECT RAISE(ABORT, 'outcome refused by the test'); END`).run();

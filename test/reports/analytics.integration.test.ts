@@ -74,10 +74,13 @@ describe("GET /v1/users/:user_id/analytics", () => {
   it("lets a user read their own analytics, admins anyone's, and nobody else", async () => {
     const p = await newProject();
     const now = Date.now();
+    // The last event is earlier today (UTC, the project's zone) whatever the time: an hour ago, or midnight if that is
+    // later. An hour ago at 00:30 was yesterday, and the test failed every night between 00:00 and 01:00.
+    const earlierToday = Math.max(now - 3_600_000, now - (now % 86_400_000));
     await insertEvents(p.id, [
       { user: "u1", at: now - 2 * 86_400_000, resource: ["PostIdea", "1"], properties: { category: "sales" } },
       { user: "u1", at: now - 86_400_000, resource: ["PostIdea", "2"], properties: { category: "sales" } },
-      { user: "u1", at: now - 3_600_000, name: "button_click", resource: ["Image", "9"] },
+      { user: "u1", at: earlierToday, name: "button_click", resource: ["Image", "9"] },
     ]);
     const own = await call("/v1/users/u1/analytics?include_predictions=true", { headers: bearer(await p.user("u1")) });
     expect(own.status).toBe(200);
