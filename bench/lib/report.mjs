@@ -27,13 +27,19 @@ export function routeSummary(phases, floorName = "floor") {
   const floor = phases[floorName];
   return Object.entries(phases).map(([name, byMode]) => {
     const first = byMode["0"] ?? byMode.model;
+    // Requests per CPU-second the Worker stack used: on a machine whose other processes take a varying share of the
+    // cores, this compares the work a request costs, where requests/s also compares how much CPU each phase was left.
+    const perWorkerCpuSecond = (p) => (p?.cpu_cores_used?.worker_stack ? p.requests_per_s / p.cpu_cores_used.worker_stack : null);
     const figures = (p, f) =>
       p && {
         p50_ms: p.latency_ms.p50,
         p99_ms: p.latency_ms.p99,
         requests_per_s: p.requests_per_s,
         p50_vs_floor: f ? round(p.latency_ms.p50 / f.latency_ms.p50, 2) : null,
+        p99_vs_floor: f ? round(p.latency_ms.p99 / f.latency_ms.p99, 2) : null,
         requests_per_s_vs_floor: f ? round(p.requests_per_s / f.requests_per_s, 3) : null,
+        requests_per_worker_cpu_s: round(perWorkerCpuSecond(p), 1),
+        requests_per_worker_cpu_s_vs_floor: f && perWorkerCpuSecond(p) && perWorkerCpuSecond(f) ? round(perWorkerCpuSecond(p) / perWorkerCpuSecond(f), 3) : null,
       };
     return {
       name,
@@ -60,6 +66,11 @@ export function printRouteTable(summary) {
   console.log("  delays summed along each request's costliest chain, the least a deployed request pays for its hops)");
   const ratios = summary.slice(1).map((r) => `${r.name} ${[r.zero_latency?.p50_vs_floor, r.modelled_latency?.p50_vs_floor].filter((x) => x !== undefined && x !== null).join(" / ")}×`);
   if (ratios.length) console.log(`  p50 ÷ the floor's (zero / model): ${ratios.join("; ")}`);
+  const both = (r, key) => [r.zero_latency?.[key], r.modelled_latency?.[key]].filter((x) => x !== undefined && x !== null).join(" / ");
+  const rates = summary.slice(1).map((r) => `${r.name} ${both(r, "requests_per_s_vs_floor")}×`);
+  if (rates.length) console.log(`  req/s ÷ the floor's (zero / model): ${rates.join("; ")}`);
+  const perCpu = summary.slice(1).map((r) => `${r.name} ${both(r, "requests_per_worker_cpu_s_vs_floor")}×`);
+  if (perCpu.length) console.log(`  requests per Worker CPU-second ÷ the floor's (zero / model; other processes' share taken out): ${perCpu.join("; ")}`);
 }
 
 /** CPU cores of the Worker stack, the bench process and the rest of the machine, one line per phase. */

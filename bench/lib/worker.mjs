@@ -93,14 +93,16 @@ export async function startWorker({ appDir, persistDir, logFile, config, latency
     if (Date.now() > deadline) throw new Error(`GET /healthz did not answer 200 within 90 s:\n${tail(logFile)}`);
     await sleep(500);
   }
-  return new Worker(child, base, logFile);
+  return new Worker(child, base, logFile, inspectorPort);
 }
 
 class Worker {
-  constructor(child, base, logFile) {
+  constructor(child, base, logFile, inspectorPort) {
     this.child = child;
     this.base = base;
     this.logFile = logFile;
+    /** wrangler's V8 inspector for the Worker's isolate (bench:profile attaches its CPU profiler there). */
+    this.inspectorPort = inspectorPort;
   }
 
   stop() {
