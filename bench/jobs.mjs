@@ -506,8 +506,9 @@ async function replayBuild(file, appDir, asOf, sampleEvery) {
     const out = run();
     const took = performance.now() - t;
     ms[kind] += took;
-    // The page query binds the pass as ?4 (the anti-join's); kept per pass to show the cursor's cost growing.
-    if (kind === "page_query") pageTimes.push({ pass: args[3], ms: took });
+    // Up to 2a1c4a2 the page query bound its pass as ?4 (the anti-join's), one pass at a time; since then one page
+    // serves every due pass (?4 is the cursor's id). Kept per pass, or as one series, to show the cursor's cost growing.
+    if (kind === "page_query") pageTimes.push({ pass: typeof args[3] === "number" ? args[3] : "es", ms: took });
     return out;
   };
   const d1 = sqliteD1(db, onStatement);
