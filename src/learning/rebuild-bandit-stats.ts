@@ -8,7 +8,7 @@ import { findDecisionType } from "../decisions/decision-types";
 import { config, type Env } from "../env";
 import { log } from "../http/log";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
-import { aggregateArmStats, type AggregatedStats, type OutcomeForStats } from "./aggregate-arm-stats";
+import { aggregateArmStats, armStatsFromSums, type AggregatedStats, type ArmSums, type OutcomeForStats } from "./aggregate-arm-stats";
 import { FINAL_PASS } from "./reward-spec";
 
 type Target = { projectId: string; decisionType: string; policyId: string };
@@ -93,21 +93,38 @@ async function rebuildOne(env: Env, t: Target, opts: { asOf: number; minFresh: n
     return { rowsRead: 1, rowsWritten: 0, summary: { ...base, status: "skipped", version: last?.version ?? 0 } };
   }
 
-  // Real decisions only: simulated ones never train a policy.
-  const outcomes = await d1
-    .prepare(
-      `SELECT bucket, action, learn_value, normalized_reward, decided_at FROM decision_outcomes
-        WHERE project_id = ?1 AND decision_type = ?2 AND pass = ?3 AND simulated = 0 AND computed_at <= ?4`,
-    )
-    .bind(t.projectId, t.decisionType, FINAL_PASS, opts.asOf)
-    .all<OutcomeForStats>();
-  const stats = aggregateArmStats(outcomes.results, { asOf: opts.asOf, halfLifeDays: opts.halfLifeDays });
+  // Real decisions only: simulated ones never train a policy. Without a half-life every weight is 1, so SQLite sums
+  // per arm and 24 rows cross the D1 boundary instead of every outcome; with one, each outcome's weight depends on
+  // its age (0.5^(age / half-life)), which D1 cannot compute without math functions, so the rows are read.
+  const where = "project_id = ?1 AND decision_type = ?2 AND pass = ?3 AND simulated = 0 AND computed_at <= ?4";
+  const stats = opts.halfLifeDays
+    ? aggregateArmStats(
+        (
+          await d1
+            .prepare(`SELECT bucket, action, learn_value, normalized_reward, decided_at FROM decision_outcomes WHERE ${where}`)
+            .bind(t.projectId, t.decisionType, FINAL_PASS, opts.asOf)
+            .all<OutcomeForStats>()
+        ).results,
+        { asOf: opts.asOf, halfLifeDays: opts.halfLifeDays },
+      )
+    : armStatsFromSums(
+        (
+          await d1
+            .prepare(
+              `SELECT bucket, action, count(*) AS n, total(learn_value) AS successes, total(1 - learn_value) AS failures,
+                      total(normalized_reward) AS reward_sum
+                 FROM decision_outcomes WHERE ${where} GROUP BY bucket, action`,
+            )
+            .bind(t.projectId, t.decisionType, FINAL_PASS, opts.asOf)
+            .all<ArmSums>()
+        ).results,
+      );
   const version = (last?.version ?? 0) + 1;
   // Stamped with the wall clock (not as_of), so versions' ages in the learning status are real ages.
   const written = await writeVersion(d1, t, version, stats, { fresh: freshCount, watermark: fresh?.newest ?? watermark, halfLifeDays: opts.halfLifeDays, now: Date.now() });
   log.info(`[LEARN_JOB] coeffs_updated=v${version}`, { ...base, version, outcomes: stats.outcomes, buckets: stats.buckets.size });
   const loaded = await loadIntoBuckets(env, t, version, stats);
-  return { rowsRead: outcomes.results.length + 2, rowsWritten: written, summary: { ...base, status: "updated", version, outcomes: stats.outcomes, buckets: stats.buckets.size, buckets_loaded: loaded } };
+  return { rowsRead: stats.outcomes + 2, rowsWritten: written, summary: { ...base, status: "updated", version, outcomes: stats.outcomes, buckets: stats.buckets.size, buckets_loaded: loaded } };
 }
 
 /** The new version replaces the old in one batch (one transaction): readers see the old version or the new, never a mix. */
