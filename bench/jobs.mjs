@@ -404,14 +404,22 @@ function byDecisionVariant(sql) {
   return rewritten === sql ? null : rewritten;
 }
 
-/** A D1Database over node:sqlite, enough for the jobs: prepare/bind/all/first/run and batch (one transaction). */
+/** A D1Database over node:sqlite, enough for the jobs: prepare/bind/all/raw/first/run and batch (one transaction). */
 function sqliteD1(db, onStatement) {
   const prepared = new Map();
-  const prep = (sql) => prepared.get(sql) ?? prepared.set(sql, db.prepare(sql)).get(sql);
+  const prep = (sql, arrays = false) => {
+    const key = `${arrays ? "raw" : "obj"}:${sql}`;
+    if (!prepared.has(key)) {
+      const stmt = db.prepare(sql);
+      if (arrays) stmt.setReturnArrays(true); // rows as arrays, as D1's .raw() returns them
+      prepared.set(key, stmt);
+    }
+    return prepared.get(key);
+  };
   const execute = (sql, args, how) =>
     onStatement(sql, args, (text = sql) => {
-      const stmt = prep(text);
-      if (how === "all") return stmt.all(...args);
+      const stmt = prep(text, how === "raw");
+      if (how === "all" || how === "raw") return stmt.all(...args);
       if (how === "first") return stmt.get(...args) ?? null;
       return stmt.run(...args);
     });
@@ -425,6 +433,9 @@ function sqliteD1(db, onStatement) {
     }
     async all() {
       return { success: true, results: execute(this.sql, this.args, "all"), meta: {} };
+    }
+    async raw() {
+      return execute(this.sql, this.args, "raw");
     }
     async first(column) {
       const row = execute(this.sql, this.args, "first");

@@ -19,28 +19,36 @@ export function aggregateEvents(events: readonly AttributedEvent[], windowEnd: n
  * both passes of a decision from the same events (bench:jobs: aggregation was a third of the job's time).
  */
 export function aggregateEventsPerWindow(events: readonly AttributedEvent[], windowEnds: readonly number[]): EventAggregate[] {
-  // Maps, not object literals: an event or property named "__proto__" must stay data, never a prototype.
-  const acc = windowEnds.map(() => ({ counts: new Map<string, number>(), sums: new Map<string, number>(), latest: new Map<string, { at: number; value: number }>() }));
+  // Maps, not object literals: an event or property named "__proto__" must stay data, never a prototype. Sums and
+  // latest values are made only when an event has a numeric property (most have none).
+  const counts = windowEnds.map(() => new Map<string, number>());
+  let sums: Array<Map<string, number>> | undefined;
+  let latest: Array<Map<string, { at: number; value: number }>> | undefined;
   for (const event of events) {
     let numeric: Array<[string, number]> | undefined;
     for (let w = 0; w < windowEnds.length; w++) {
       if (!(event.occurred_at <= windowEnds[w]!)) continue; // also drops a NaN occurred_at
-      const { counts, sums, latest } = acc[w]!;
-      counts.set(event.event_name, (counts.get(event.event_name) ?? 0) + 1);
+      const c = counts[w]!;
+      c.set(event.event_name, (c.get(event.event_name) ?? 0) + 1);
       numeric ??= numericProperties(event.properties);
+      if (numeric.length === 0) continue;
+      sums ??= windowEnds.map(() => new Map());
+      latest ??= windowEnds.map(() => new Map());
+      const s = sums[w]!;
+      const l = latest[w]!;
       for (const [property, value] of numeric) {
         const key = `${event.event_name}.${property}`;
-        sums.set(key, (sums.get(key) ?? 0) + value);
-        const seen = latest.get(key);
+        s.set(key, (s.get(key) ?? 0) + value);
+        const seen = l.get(key);
         // ">=": of two events at the same instant the later one in input order wins, so a re-sent snapshot replaces.
-        if (seen === undefined || event.occurred_at >= seen.at) latest.set(key, { at: event.occurred_at, value });
+        if (seen === undefined || event.occurred_at >= seen.at) l.set(key, { at: event.occurred_at, value });
       }
     }
   }
-  return acc.map(({ counts, sums, latest }) => ({
-    counts: Object.fromEntries(counts),
-    sums: Object.fromEntries(sums),
-    latest: Object.fromEntries([...latest].map(([key, { value }]) => [key, value])),
+  return counts.map((c, w) => ({
+    counts: Object.fromEntries(c),
+    sums: sums ? Object.fromEntries(sums[w]!) : {},
+    latest: latest ? Object.fromEntries([...latest[w]!].map(([key, { value }]) => [key, value])) : {},
   }));
 }
 

@@ -24,7 +24,7 @@ export const buildBanditDataset = defineJob({
     decision_type: z.string().min(1).max(64).optional(),
     as_of: asOfParam,
     /** Decisions per page; a page reads their events once and writes every pass that is due (≈ 10 events a decision). */
-    page_size: z.number().int().min(1).max(2000).default(1000),
+    page_size: z.number().int().min(1).max(5000).default(2000),
     /** Pages per invocation before handing the rest to the jobs queue (the time budget also stops it). */
     max_pages: z.number().int().min(1).optional(),
   }),
@@ -69,13 +69,16 @@ export const buildBanditDataset = defineJob({
               ORDER BY occurred_at`,
           )
           .bind(group.project_id, JSON.stringify(page.results.map((d) => d.id)))
-          .all<EventRowLite>();
-        rowsRead += page.results.length + events.results.length;
+          .raw<[string, string, number, string | null]>();
+        rowsRead += page.results.length + events.length;
+        // Arrays in, one object literal per event out: the aggregation reads these fields ~10 times per event, and
+        // objects of one literal shape are the fast case for that.
         const byDecision = new Map<string, EventRowLite[]>();
-        for (const e of events.results) {
-          const list = byDecision.get(e.decision_id);
+        for (const [decision_id, event_name, occurred_at, properties] of events) {
+          const e: EventRowLite = { decision_id, event_name, occurred_at, properties };
+          const list = byDecision.get(decision_id);
           if (list) list.push(e);
-          else byDecision.set(e.decision_id, [e]);
+          else byDecision.set(decision_id, [e]);
         }
         // computed_at is the wall clock, not as_of: the rebuild's freshness watermark must see every page in the order
         // it was written, even pages that ran through the queue after a rebuild with the same as_of.
@@ -125,6 +128,9 @@ function pageQuery(windows: readonly RewardWindow[]): string {
  * all chunks go in one batch: one transaction, never half a page.
  */
 async function writeOutcomes(d1: D1Database, rows: unknown[][]): Promise<void> {
+  // In primary-key order (decision_id, pass): the page's inserts then walk the key's B-tree once, left to right,
+  // instead of landing on random pages of it (node:sqlite: about a third less time for the same rows).
+  rows.sort((a, b) => (a[0] === b[0] ? (a[1] as number) - (b[1] as number) : (a[0] as string) < (b[0] as string) ? -1 : 1));
   const statements = jsonRowInserts(
     d1,
     "decision_outcomes",
