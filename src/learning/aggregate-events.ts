@@ -23,38 +23,44 @@ export function aggregateEventsPerWindow(events: readonly AttributedEvent[], win
   // latest values are made only when an event has a numeric property (most have none).
   const counts = windowEnds.map(() => new Map<string, number>());
   let sums: Array<Map<string, number>> | undefined;
-  let latest: Array<Map<string, { at: number; value: number }>> | undefined;
+  let latestAt: Array<Map<string, number>> | undefined;
+  let latest: Array<Map<string, number>> | undefined;
   for (const event of events) {
-    let numeric: Array<[string, number]> | undefined;
+    let numeric: Array<[key: string, value: number]> | undefined;
     for (let w = 0; w < windowEnds.length; w++) {
       if (!(event.occurred_at <= windowEnds[w]!)) continue; // also drops a NaN occurred_at
       const c = counts[w]!;
       c.set(event.event_name, (c.get(event.event_name) ?? 0) + 1);
-      numeric ??= numericProperties(event.properties);
+      numeric ??= numericProperties(event.event_name, event.properties);
       if (numeric.length === 0) continue;
       sums ??= windowEnds.map(() => new Map());
+      latestAt ??= windowEnds.map(() => new Map());
       latest ??= windowEnds.map(() => new Map());
       const s = sums[w]!;
+      const at = latestAt[w]!;
       const l = latest[w]!;
-      for (const [property, value] of numeric) {
-        const key = `${event.event_name}.${property}`;
+      for (const [key, value] of numeric) {
         s.set(key, (s.get(key) ?? 0) + value);
-        const seen = l.get(key);
+        const seen = at.get(key);
         // ">=": of two events at the same instant the later one in input order wins, so a re-sent snapshot replaces.
-        if (seen === undefined || event.occurred_at >= seen.at) l.set(key, { at: event.occurred_at, value });
+        if (seen === undefined || event.occurred_at >= seen) {
+          at.set(key, event.occurred_at);
+          l.set(key, value);
+        }
       }
     }
   }
   return counts.map((c, w) => ({
     counts: Object.fromEntries(c),
     sums: sums ? Object.fromEntries(sums[w]!) : {},
-    latest: latest ? Object.fromEntries([...latest[w]!].map(([key, { value }]) => [key, value])) : {},
+    latest: latest ? Object.fromEntries(latest[w]!) : {},
   }));
 }
 
 const NO_PROPERTIES: Array<[string, number]> = [];
 
-function numericProperties(properties: string | null): Array<[string, number]> {
+/** The finite numbers among an event's properties, keyed "event_name.property". */
+function numericProperties(eventName: string, properties: string | null): Array<[string, number]> {
   if (properties === null) return NO_PROPERTIES;
   let parsed: unknown;
   try {
@@ -63,7 +69,7 @@ function numericProperties(properties: string | null): Array<[string, number]> {
     return NO_PROPERTIES;
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return NO_PROPERTIES;
-  const out: Array<[string, number]> = [];
-  for (const [key, value] of Object.entries(parsed)) if (Number.isFinite(value)) out.push([key, value as number]);
-  return out;
+  let out: Array<[string, number]> | undefined;
+  for (const [key, value] of Object.entries(parsed)) if (Number.isFinite(value)) (out ??= []).push([`${eventName}.${key}`, value as number]);
+  return out ?? NO_PROPERTIES;
 }
