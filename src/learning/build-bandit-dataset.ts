@@ -23,8 +23,12 @@ export const buildBanditDataset = defineJob({
     project: projectParam,
     decision_type: z.string().min(1).max(64).optional(),
     as_of: asOfParam,
-    /** Decisions per page; a page reads their events once and writes every pass that is due (≈ 10 events a decision). */
-    page_size: z.number().int().min(1).max(5000).default(2000),
+    /**
+     * Decisions per page; a page reads their events once and writes every pass that is due in one transaction. Fewer,
+     * larger commits: the outcomes' primary key is a random UUID, so each commit rewrites pages all over that index
+     * (node:sqlite, 60k decisions: the UPSERTs took 3.6 s at 5,000 a page against 4.7 s at 2,000).
+     */
+    page_size: z.number().int().min(1).max(5000).default(5000),
     /** Pages per invocation before handing the rest to the jobs queue (the time budget also stops it). */
     max_pages: z.number().int().min(1).optional(),
   }),
