@@ -1119,13 +1119,15 @@ await runBenchmark({
       const probe = (format, pageRows, rawVariant) => worker.callOk("POST", "/__bench/layer-probe", { body: { kind: "export", query, page_rows: pageRows, format, raw_variant: rawVariant } }).then((r) => r.json());
       const csv = await probe("csv", PAGE_ROWS, true);
       const csvPages500 = PAGE_ROWS === 500 ? null : await probe("csv", 500, false);
+      const r2 = (await worker.callOk("POST", "/__bench/layer-probe", { body: { kind: "r2", bytes: csv.export.bytes } })).json();
       layer = {
         noop_request_ms: { samples: noop.map((x) => round(x, 1)), median: round(median(noop), 1) },
         d1_roundtrip: { calls: roundtrip.calls, ms_per_call: round(roundtrip.ms_per_call, 3) },
         export_csv_in_worker: { page_rows: PAGE_ROWS, ...roundAll(csv.export), rows_all: roundAll(csv.rows_all), rows_raw: roundAll(csv.rows_raw) },
         export_csv_in_worker_500_rows_a_page: csvPages500 && roundAll(csvPages500.export),
+        r2_csv_sized_object: roundAll(r2),
       };
-      say(`  noop request ${layer.noop_request_ms.median} ms; D1 round trip ${layer.d1_roundtrip.ms_per_call} ms; CSV pages in the Worker ${JSON.stringify(layer.export_csv_in_worker)}`);
+      say(`  noop request ${layer.noop_request_ms.median} ms; D1 round trip ${layer.d1_roundtrip.ms_per_call} ms; CSV pages in the Worker ${JSON.stringify(layer.export_csv_in_worker)}; R2 ${JSON.stringify(layer.r2_csv_sized_object)}`);
     }
 
     const cpuApi = cpuCores(cpuApiStart, worker.cpu());

@@ -4,7 +4,7 @@
 import { fileEncoder } from "../../src/reports/exports/file-encoder";
 import { EXPORT_SOURCES, type Cursor, type SourceQuery } from "../../src/reports/exports/sources";
 
-type Probe = { kind: "roundtrip"; calls: number } | { kind: "export"; query: SourceQuery; page_rows: number; format: "csv" | "xlsx"; raw_variant?: boolean };
+type Probe = { kind: "roundtrip"; calls: number } | { kind: "r2"; bytes: number } | { kind: "export"; query: SourceQuery; page_rows: number; format: "csv" | "xlsx"; raw_variant?: boolean };
 
 const now = () => performance.now();
 
@@ -75,7 +75,35 @@ async function rowsProbe(db: D1Database, q: SourceQuery, pageRows: number, how: 
 
 const source = () => EXPORT_SOURCES.events!;
 
-export async function layerProbe(request: Request, env: { DB: D1Database; ENABLE_BENCH_ROUTES?: string }): Promise<Response | null> {
+/**
+ * R2 as the export job uses it: `bytes` written through a multipart upload in 5 MiB parts (PART_BYTES), completed,
+ * then read back whole inside the Worker, then deleted. What the job's upload and its download's R2 read cost alone.
+ */
+async function r2Probe(bucket: R2Bucket, bytes: number) {
+  const PART = 5 * 1024 * 1024;
+  const key = `bench-layer-probe-${Date.now()}`;
+  const part = new Uint8Array(PART).fill(0x78);
+  let t = now();
+  const upload = await bucket.createMultipartUpload(key);
+  const parts: R2UploadedPart[] = [];
+  for (let sent = 0, n = 1; sent < bytes; sent += PART, n++) parts.push(await upload.uploadPart(n, sent + PART <= bytes ? part : part.subarray(0, bytes - sent)));
+  await upload.complete(parts);
+  const uploadMs = now() - t;
+  t = now();
+  const object = await bucket.get(key);
+  let read = 0;
+  const reader = object!.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.length;
+  }
+  const readMs = now() - t;
+  await bucket.delete(key);
+  return { bytes, parts: parts.length, upload_ms: uploadMs, read_ms: readMs, read_bytes: read };
+}
+
+export async function layerProbe(request: Request, env: { DB: D1Database; EXPORTS: R2Bucket; ENABLE_BENCH_ROUTES?: string }): Promise<Response | null> {
   const url = new URL(request.url);
   if (url.pathname !== "/__bench/layer-probe" || request.method !== "POST") return null;
   if (env.ENABLE_BENCH_ROUTES !== "true") return new Response("not found", { status: 404 });
@@ -88,6 +116,7 @@ export async function layerProbe(request: Request, env: { DB: D1Database; ENABLE
     const ms = now() - t0;
     return Response.json({ calls: p.calls, total_ms: ms, ms_per_call: ms / p.calls });
   }
+  if (p.kind === "r2") return Response.json(await r2Probe(env.EXPORTS, p.bytes));
   const out: Record<string, unknown> = { export: await exportProbe(env.DB, p) };
   if (p.raw_variant) {
     out.rows_all = await rowsProbe(env.DB, p.query, p.page_rows, "all");
