@@ -52,6 +52,9 @@ const PROJECT_ID = "bench";
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 
+/** Every number in a flat object rounded to 0.1 (the layer probe's figures). */
+const roundAll = (o) => (o ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? round(v, 1) : v])) : null);
+
 /** 00:00 UTC on the Monday of the week holding `ms`. */
 function mondayUtc(ms) {
   const day = Math.floor(ms / DAY_MS);
@@ -77,6 +80,7 @@ const settings = {
   exports: listSetting("BENCH_EXPORTS", ["direct", "job"], ["direct", "job"]),
   export_formats: listSetting("BENCH_EXPORT_FORMATS", ["csv", "xlsx"], ["csv", "xlsx"]),
   request_timeout_s: intSetting("BENCH_REQUEST_TIMEOUT", 1200),
+  layer_probe: process.env.BENCH_LAYER_PROBE !== "0",
   seed: intSetting("BENCH_SEED", 1, 0),
 };
 // Lifted so that the direct route streams the whole 30 days (its default, 100,000 rows, answers 413 above that).
@@ -592,7 +596,8 @@ function exportIdsDigest(db, range) {
 // against it), without the Worker, the D1 binding or the JSON round trip. Not a floor: where a ratio comes from.
 
 const ROUTE_DAU_SQL = {
-  dau: "SELECT count(DISTINCT user_id) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL",
+  // distinctUsers' count (DISTINCT_USERS_SQL in daily-metrics.ts, its ?3/?4 renumbered ?2/?3 here)
+  dau: "SELECT count(DISTINCT user_id) AS n FROM events INDEXED BY events_project_occurred WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL",
   new_users: `SELECT count(*) AS n FROM (SELECT user_id, min(occurred_at) AS first FROM events
           WHERE project_id = ?1 AND user_id IS NOT NULL AND occurred_at < ?3 GROUP BY user_id) WHERE first >= ?2`,
   events_by_name: "SELECT event_name, count(*) AS n FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 GROUP BY event_name",
@@ -603,8 +608,10 @@ const ROUTE_COHORT_ACTIVITY_SQL = `WITH cohort AS (${ROUTE_COHORT_USERS_SQL})
            SELECT DISTINCT e.user_id, (e.occurred_at / 900000) * 900000 AS active_at
              FROM events AS e JOIN cohort AS c ON c.user_id = e.user_id
             WHERE e.project_id = ?1 AND e.occurred_at >= c.cohort_at AND e.occurred_at < ?5`;
+// After the first page the route binds ?2 = max(range start, cursor's occurred_at): the cursor is the index range's
+// lower bound (sources.ts).
 const ROUTE_EXPORT_PAGE_SQL = (after) =>
-  `SELECT ${EXPORT_COLUMNS.join(", ")} FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3${after ? " AND occurred_at >= ?4 AND (occurred_at > ?4 OR event_id > ?5)" : ""} ORDER BY occurred_at, event_id LIMIT ?${after ? 6 : 4}`;
+  `SELECT ${EXPORT_COLUMNS.join(", ")} FROM events WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3${after ? " AND (occurred_at > ?4 OR event_id > ?5)" : ""} ORDER BY occurred_at, event_id LIMIT ?${after ? 6 : 4}`;
 
 function routeSqlMatches(appDir) {
   const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -617,15 +624,17 @@ function routeSqlMatches(appDir) {
   // distinctUsers (since 0036fe9). The replay times whichever the snapshot does.
   const activity = fs.existsSync(path.join(appDir, "src/reports/activity.ts")) ? read("reports/activity.ts") : "";
   const dauOf = activity.slice(activity.indexOf("export async function dauOf"), activity.indexOf("export function periodStart"));
-  const dauRaw = /computeDailyMetrics\(/.test(dauOf) ? "computeDailyMetrics" : /distinctUsers\(/.test(dauOf) ? "distinctUsers" : "unknown";
+  const dauRaw = /computeDailyMetrics\(/.test(dauOf) ? "computeDailyMetrics" : /distinctUsers\(|DISTINCT_USERS_SQL/.test(dauOf) ? "distinctUsers" : "unknown";
   return {
     dau_raw_runs: dauRaw,
-    dau_queries: Object.values(ROUTE_DAU_SQL).every((s) => daily.includes(norm(s))),
+    dau_queries:
+      daily.includes(norm(ROUTE_DAU_SQL.dau).replace("AS n ", "").replace("?2 AND occurred_at < ?3", "?3 AND occurred_at < ?4")) &&
+      [ROUTE_DAU_SQL.new_users, ROUTE_DAU_SQL.events_by_name].every((s) => daily.includes(norm(s))),
     // wau and mau are the dau query over 7 and 30 days: computeDailyMetrics runs distinctUsers three times.
     distinct_users_three_times: dauRaw !== "computeDailyMetrics" || (daily.match(/distinctUsers\(d1, projectId/g) ?? []).length === 3,
     cohort_users: cohorts.includes(norm(ROUTE_COHORT_USERS_SQL)),
     cohort_activity: cohorts.includes("SELECT DISTINCT e.user_id, (e.occurred_at / ${ACTIVITY_BUCKET_MS}) * ${ACTIVITY_BUCKET_MS} AS active_at") && /ACTIVITY_BUCKET_MS = 15 \* 60_000/.test(cohorts),
-    export_page: sources.includes("ORDER BY occurred_at, event_id LIMIT") && sources.includes("AND occurred_at >= ?${a} AND (occurred_at > ?${a} OR event_id > ?${a + 1})"),
+    export_page: sources.includes("ORDER BY occurred_at, event_id LIMIT") && sources.includes("binds[1] = Math.max(q.start, Number(after[0]));") && sources.includes("AND (occurred_at > ?${a} OR event_id > ?${a + 1})"),
   };
 }
 
@@ -684,7 +693,7 @@ function routeSqlReplay(db, { day, cohort, range, pageRows, dauRaw }) {
   const pageMs = [];
   for (;;) {
     const tp = performance.now();
-    const page = after ? next.all(PROJECT_ID, range.start, range.end, after[0], after[1], pageRows) : first.all(PROJECT_ID, range.start, range.end, pageRows);
+    const page = after ? next.all(PROJECT_ID, Math.max(range.start, after[0]), range.end, after[0], after[1], pageRows) : first.all(PROJECT_ID, range.start, range.end, pageRows);
     pageMs.push(performance.now() - tp);
     pages++;
     rows += page.length;
@@ -697,8 +706,8 @@ function routeSqlReplay(db, { day, cohort, range, pageRows, dauRaw }) {
   // page k re-reads the k − 1 pages before it and the pages grow slower along the range.
   const tenth = Math.max(1, Math.floor(pageMs.length / 10));
   const meanOf = (xs) => round(xs.reduce((a, b) => a + b, 0) / xs.length, 2);
-  // The same pages with the cursor as the range's lower bound (`occurred_at >= cursor` in place of `>= start`).
-  const cursorBound = db.prepare(ROUTE_EXPORT_PAGE_SQL(true).replace("occurred_at >= ?2 AND", "occurred_at >= max(?2, ?4) AND"));
+  // The same pages the way the route read them before the cursor became the lower bound (bound ?2 = the range start).
+  const cursorBound = db.prepare(ROUTE_EXPORT_PAGE_SQL(true).replace("AND (occurred_at > ?4", "AND occurred_at >= ?4 AND (occurred_at > ?4"));
   const t1 = performance.now();
   let altRows = 0;
   after = null;
@@ -719,7 +728,7 @@ function routeSqlReplay(db, { day, cohort, range, pageRows, dauRaw }) {
     first_tenth_page_ms_mean: meanOf(pageMs.slice(0, tenth)),
     last_tenth_page_ms_mean: meanOf(pageMs.slice(-tenth)),
     plan: planOf(db, ROUTE_EXPORT_PAGE_SQL(true), PROJECT_ID, 0, 0, 0, "", 1),
-    with_cursor_as_lower_bound: { sql_change: "occurred_at >= ?2 → occurred_at >= max(?2, ?4)", ms: round(altMs, 1), rows: altRows, plan: planOf(db, cursorBound.sourceSQL, PROJECT_ID, 0, 0, 0, "", 1) },
+    with_range_start_as_lower_bound: { note: "the route's pages before the cursor became the index range's lower bound: ?2 bound to the range start", ms: round(altMs, 1), rows: altRows, plan: planOf(db, cursorBound.sourceSQL, PROJECT_ID, 0, 0, 0, "", 1) },
   };
   return out;
 }
@@ -903,7 +912,7 @@ function printReport(r) {
     console.log(`  the routes' own SQL in node:sqlite (no Worker): DAU raw (${rs.dau_raw.route_runs}) ${rs.dau_raw.total_ms} ms (${Object.entries(rs.dau_raw.ms_by_statement).map(([k, v]) => `${k} ${v}`).join(", ")}); ` +
       `cohorts ${rs.cohorts.total_ms} ms (users ${rs.cohorts.ms_by_statement.users}, activity ${rs.cohorts.ms_by_statement.activity}; ${fmt(rs.cohorts.rows.activity)} activity rows); ` +
       `export pages ${rs.export_pages.total_ms} ms (${rs.export_pages.pages} pages of ${rs.export_pages.page_rows}: first tenth ${rs.export_pages.first_tenth_page_ms_mean} ms a page, last tenth ${rs.export_pages.last_tenth_page_ms_mean} ms; ` +
-      `${rs.export_pages.with_cursor_as_lower_bound.ms} ms with the cursor as the index's lower bound)`);
+      `${rs.export_pages.with_range_start_as_lower_bound.ms} ms with the range start as the index's lower bound, as before)`);
   }
   for (const note of r.notes) console.log(`  note: ${note}`);
   console.log(`  Worker warnings/errors: ${problemLines(r.worker_log) || "none"}; runtime error lines: ${r.worker_log?.runtime_error_lines ?? 0}`);
@@ -971,6 +980,8 @@ await runBenchmark({
       REPORT_RATE_LIMIT_PER_MINUTE: "100000",
       ADMIN_RATE_LIMIT_PER_MINUTE: "100000",
       EXPORT_DIRECT_MAX_ROWS: String(EXPORT_DIRECT_MAX_ROWS_LIFTED),
+      // /__bench/noop and the layer probe (bench build only)
+      ENABLE_BENCH_ROUTES: "true",
     });
     const token = bench.secrets.adminToken;
     const logOffset = worker.logSize();
@@ -1094,6 +1105,31 @@ await runBenchmark({
     }
     notes.push("floors ran first on the same file, so the OS page cache was warm for the Worker too; node:sqlite's SQLite is not workerd's build");
 
+    // The layer, measured apart (bench/worker/layer-probe.ts, in the bench build only): what a request through the
+    // app costs with no work behind it, what one D1 round trip costs the Worker, and the export's pages split into
+    // D1 time (SQL + rows across the binding) and encoding, with no HTTP body at all.
+    let layer = null;
+    if (settings.layer_probe) {
+      say("the layer: /__bench/noop, D1 round trips, and the export's pages inside the Worker (D1 vs encoding)");
+      const noop = [];
+      for (let i = 0; i < 5; i++) noop.push((await worker.call("POST", "/__bench/noop", { body: {} })).ms);
+      const roundtrip = (await worker.callOk("POST", "/__bench/layer-probe", { body: { kind: "roundtrip", calls: 1000 } })).json();
+      const { PAGE_ROWS } = await tsImport(pathToFileURL(path.join(bench.appDir, "src/reports/exports/write-rows.ts")).href, import.meta.url);
+      const query = { projectId: PROJECT_ID, from: exportRange.from, to: exportRange.to, start: exportRange.start, end: exportRange.end };
+      const probe = (format, pageRows, rawVariant) => worker.callOk("POST", "/__bench/layer-probe", { body: { kind: "export", query, page_rows: pageRows, format, raw_variant: rawVariant } }).then((r) => r.json());
+      const csv = await probe("csv", PAGE_ROWS, true);
+      const csvPages500 = PAGE_ROWS === 500 ? null : await probe("csv", 500, false);
+      const r2 = (await worker.callOk("POST", "/__bench/layer-probe", { body: { kind: "r2", bytes: csv.export.bytes } })).json();
+      layer = {
+        noop_request_ms: { samples: noop.map((x) => round(x, 1)), median: round(median(noop), 1) },
+        d1_roundtrip: { calls: roundtrip.calls, ms_per_call: round(roundtrip.ms_per_call, 3) },
+        export_csv_in_worker: { page_rows: PAGE_ROWS, ...roundAll(csv.export), rows_all: roundAll(csv.rows_all), rows_raw: roundAll(csv.rows_raw) },
+        export_csv_in_worker_500_rows_a_page: csvPages500 && roundAll(csvPages500.export),
+        r2_csv_sized_object: roundAll(r2),
+      };
+      say(`  noop request ${layer.noop_request_ms.median} ms; D1 round trip ${layer.d1_roundtrip.ms_per_call} ms; CSV pages in the Worker ${JSON.stringify(layer.export_csv_in_worker)}; R2 ${JSON.stringify(layer.r2_csv_sized_object)}`);
+    }
+
     const cpuApi = cpuCores(cpuApiStart, worker.cpu());
     if (cpuApi && cpuApi.other_processes >= 0.25) notes.push(`other processes used ${cpuApi.other_processes} CPU cores on average while the API was timed: the machine was shared, the API figures are inflated`);
     const workerLog = worker.log(logOffset);
@@ -1122,6 +1158,7 @@ await runBenchmark({
       api,
       cpu_cores_used_while_timing_the_api: cpuApi,
       route_sql_in_node_sqlite: routeSql,
+      layer,
       checks: { mismatches: mismatches.length, details: mismatches },
       notes,
       worker_log: workerLog,

@@ -1,12 +1,14 @@
 // build_bandit_dataset: decisions whose attribution window has closed → their events → decision_outcomes (UPSERT, per pass).
 import { z } from "zod";
-import { multiRowInserts } from "../db/multi-row-insert";
+import { jsonRowInserts } from "../db/json-row-insert";
 import { log } from "../http/log";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
-import { computeOutcome } from "./compute-outcome";
+import { computeOutcomes } from "./compute-outcome";
+import type { RewardWindow } from "./reward-spec";
 import { rewardSpecFor, defaultRewardSpec } from "./reward-specs";
 
-type DecisionPage = Array<{ id: string; project_id: string; decision_type: string; bucket: string; action: string; simulated: number; created_at: number }>;
+/** `needs`: one character per window of the spec, "1" when that pass is due (window closed, outcome not written). */
+type DecisionPage = Array<{ id: string; bucket: string; action: string; simulated: number; created_at: number; needs: string }>;
 type EventRowLite = { decision_id: string; event_name: string; occurred_at: number; properties: string | null };
 
 const OUTCOME_COLUMNS = [
@@ -21,7 +23,12 @@ export const buildBanditDataset = defineJob({
     project: projectParam,
     decision_type: z.string().min(1).max(64).optional(),
     as_of: asOfParam,
-    page_size: z.number().int().min(1).max(2000).default(500),
+    /**
+     * Decisions per page; a page reads their events once and writes every pass that is due in one transaction. Fewer,
+     * larger commits: the outcomes' primary key is a random UUID, so each commit rewrites pages all over that index
+     * (node:sqlite, 60k decisions: the UPSERTs took 3.6 s at 5,000 a page against 4.7 s at 2,000).
+     */
+    page_size: z.number().int().min(1).max(5000).default(5000),
     /** Pages per invocation before handing the rest to the jobs queue (the time budget also stops it). */
     max_pages: z.number().int().min(1).optional(),
   }),
@@ -40,54 +47,62 @@ export const buildBanditDataset = defineJob({
     let pages = 0;
     for (const group of groups.results) {
       const spec = rewardSpecFor(group.decision_type) ?? defaultRewardSpec(group.decision_type);
-      for (const window of spec.windows) {
-        // Within one invocation a cursor moves past written pages, so the anti-join never rescans them.
-        let after: [number, string] = [-1, ""];
-        for (;;) {
-          if (Date.now() > ctx.deadline || (params.max_pages !== undefined && pages >= params.max_pages)) {
-            return { status: "ok", rowsRead, rowsWritten, message: `outcomes written: ${rowsWritten}; continuing`, continueWith: { ...params }, details: perPass };
-          }
-          // The anti-join is the cursor: a decision drops out of it once its outcome for this pass is written.
-          const page = await d1
-            .prepare(
-              `SELECT d.id, d.project_id, d.decision_type, d.bucket, d.action, d.simulated, d.created_at FROM decisions AS d
-                WHERE d.project_id = ?1 AND d.decision_type = ?2 AND d.created_at <= ?3 AND (d.created_at, d.id) > (?6, ?7)
-                  AND NOT EXISTS (SELECT 1 FROM decision_outcomes AS o WHERE o.decision_id = d.id AND o.pass = ?4)
-                ORDER BY d.created_at, d.id LIMIT ?5`,
-            )
-            .bind(group.project_id, group.decision_type, ctx.asOf - window.afterMs, window.pass, params.page_size, after[0], after[1])
-            .all<DecisionPage[number]>();
-          if (page.results.length === 0) break;
-          pages++;
-          const lastOfPage = page.results[page.results.length - 1]!;
-          after = [lastOfPage.created_at, lastOfPage.id];
-          // INDEXED BY: left to itself the planner walks every event of the project (project_id leads three indexes)
-          // instead of looking up the page's decision ids — 2.5 s against 10 ms a page at 1M events (bench:jobs).
-          const events = await d1
-            .prepare(
-              `SELECT decision_id, event_name, occurred_at, properties FROM events INDEXED BY events_decision
-                WHERE decision_id IN (SELECT value FROM json_each(?2)) AND project_id = ?1
-                ORDER BY occurred_at`,
-            )
-            .bind(group.project_id, JSON.stringify(page.results.map((d) => d.id)))
-            .all<EventRowLite>();
-          rowsRead += page.results.length + events.results.length;
-          const byDecision = new Map<string, EventRowLite[]>();
-          for (const e of events.results) byDecision.set(e.decision_id, [...(byDecision.get(e.decision_id) ?? []), e]);
-          const outcomes = page.results.map((d) => {
-            const o = computeOutcome(spec, d.action, byDecision.get(d.id) ?? [], d.created_at, window);
-            return [
-              d.id, window.pass, d.project_id, d.decision_type, d.bucket, d.action, d.simulated, d.created_at, o.reward,
-              // computed_at is the wall clock, not as_of: the rebuild's freshness watermark must see every page in
-              // the order it was written, even pages that ran through the queue after a rebuild with the same as_of.
-              o.metrics.normalized_reward, o.learnValue, o.success ? 1 : 0, JSON.stringify(o.metrics), Date.now(),
-            ];
-          });
-          await writeOutcomes(d1, outcomes);
-          rowsWritten += outcomes.length;
-          perPass[`${group.decision_type}:pass${window.pass}`] = (perPass[`${group.decision_type}:pass${window.pass}`] ?? 0) + outcomes.length;
-          if (page.results.length < params.page_size) break;
+      // One page serves every pass: its decisions and their events are read once, and each pass whose window has
+      // closed and whose outcome is missing is computed from the same rows (two passes used to read everything twice).
+      const pageSql = pageQuery(spec.windows);
+      // Within one invocation a cursor moves past written pages, so the anti-join never rescans them.
+      let after: [number, string] = [-1, ""];
+      for (;;) {
+        if (Date.now() > ctx.deadline || (params.max_pages !== undefined && pages >= params.max_pages)) {
+          return { status: "ok", rowsRead, rowsWritten, message: `outcomes written: ${rowsWritten}; continuing`, continueWith: { ...params }, details: perPass };
         }
+        const page = await d1
+          .prepare(pageSql)
+          .bind(group.project_id, group.decision_type, after[0], after[1], params.page_size, ...spec.windows.flatMap((w) => [ctx.asOf - w.afterMs, w.pass]))
+          .all<DecisionPage[number]>();
+        if (page.results.length === 0) break;
+        pages++;
+        const lastOfPage = page.results[page.results.length - 1]!;
+        after = [lastOfPage.created_at, lastOfPage.id];
+        // INDEXED BY: left to itself the planner walks every event of the project (project_id leads three indexes)
+        // instead of looking up the page's decision ids — 2.5 s against 10 ms a page at 1M events (bench:jobs).
+        const events = await d1
+          .prepare(
+            `SELECT decision_id, event_name, occurred_at, properties FROM events INDEXED BY events_decision
+              WHERE decision_id IN (SELECT value FROM json_each(?2)) AND project_id = ?1
+              ORDER BY occurred_at`,
+          )
+          .bind(group.project_id, JSON.stringify(page.results.map((d) => d.id)))
+          .raw<[string, string, number, string | null]>();
+        rowsRead += page.results.length + events.length;
+        // .raw(): one array per event crosses the binding instead of an object with four named fields; the aggregation
+        // gets one object shape, made here.
+        const byDecision = new Map<string, EventRowLite[]>();
+        for (const [decision_id, event_name, occurred_at, properties] of events) {
+          const e: EventRowLite = { decision_id, event_name, occurred_at, properties };
+          const list = byDecision.get(decision_id);
+          if (list) list.push(e);
+          else byDecision.set(decision_id, [e]);
+        }
+        // computed_at is the wall clock, not as_of: the rebuild's freshness watermark must see every page in the order
+        // it was written, even pages that ran through the queue after a rebuild with the same as_of.
+        const computedAt = Date.now();
+        const outcomes: unknown[][] = [];
+        for (const d of page.results) {
+          const due = spec.windows.filter((_, i) => d.needs[i] === "1");
+          const computed = computeOutcomes(spec, d.action, byDecision.get(d.id) ?? [], d.created_at, due);
+          computed.forEach((o, i) => {
+            outcomes.push([
+              d.id, due[i]!.pass, group.project_id, group.decision_type, d.bucket, d.action, d.simulated, d.created_at, o.reward,
+              o.metrics.normalized_reward, o.learnValue, o.success ? 1 : 0, JSON.stringify(o.metrics), computedAt,
+            ]);
+            const key = `${group.decision_type}:pass${o.pass}`;
+            perPass[key] = (perPass[key] ?? 0) + 1;
+          });
+        }
+        await writeOutcomes(d1, outcomes);
+        rowsWritten += outcomes.length;
+        if (page.results.length < params.page_size) break;
       }
     }
     log.info("[BUILD_DATASET] outcomes stored", { outcomes: rowsWritten, per_pass: perPass });
@@ -96,11 +111,31 @@ export const buildBanditDataset = defineJob({
 });
 
 /**
+ * Decisions with at least one pass due: its window closed (created_at <= as_of − after, bound per window from ?6 on)
+ * and its outcome not written yet. `needs` holds a '1' or '0' per window, in the spec's order. The anti-join is the
+ * cursor across invocations: a decision drops out once every due pass is written.
+ */
+function pageQuery(windows: readonly RewardWindow[]): string {
+  const due = windows.map(
+    (_, i) => `(d.created_at <= ?${6 + 2 * i} AND NOT EXISTS (SELECT 1 FROM decision_outcomes AS o WHERE o.decision_id = d.id AND o.pass = ?${7 + 2 * i}))`,
+  );
+  const latest = windows.map((_, i) => `?${6 + 2 * i}`);
+  return `SELECT d.id, d.bucket, d.action, d.simulated, d.created_at, '' || ${due.join(" || ")} AS needs FROM decisions AS d
+    WHERE d.project_id = ?1 AND d.decision_type = ?2 AND d.created_at <= ${latest.length > 1 ? `max(${latest.join(", ")})` : latest[0]}
+      AND (d.created_at, d.id) > (?3, ?4) AND (${due.join(" OR ")})
+    ORDER BY d.created_at, d.id LIMIT ?5`;
+}
+
+/**
  * UPSERT on (decision_id, pass); a row whose values are unchanged is left alone, so re-running writes nothing.
- * All chunks go in one batch: one transaction, never half a page.
+ * The rows travel as JSON (a page is one or two statements instead of one per 7 rows at 100 bound parameters);
+ * all chunks go in one batch: one transaction, never half a page.
  */
 async function writeOutcomes(d1: D1Database, rows: unknown[][]): Promise<void> {
-  const statements = multiRowInserts(
+  // In primary-key order (decision_id, pass): the page's inserts then walk the key's B-tree once, left to right,
+  // instead of landing on random pages of it (node:sqlite: about a third less time for the same rows).
+  rows.sort((a, b) => (a[0] === b[0] ? (a[1] as number) - (b[1] as number) : (a[0] as string) < (b[0] as string) ? -1 : 1));
+  const statements = jsonRowInserts(
     d1,
     "decision_outcomes",
     OUTCOME_COLUMNS,

@@ -1,7 +1,7 @@
 // computeOutcome: one decision's events over one attribution window, through its reward spec, to a decision outcome.
-import { aggregateEvents, type AttributedEvent } from "./aggregate-events";
+import { aggregateEventsPerWindow, type AttributedEvent } from "./aggregate-events";
 import { normalizeReward } from "./normalize-reward";
-import type { RewardSpec, RewardWindow } from "./reward-spec";
+import type { EventAggregate, RewardSpec, RewardWindow } from "./reward-spec";
 
 export type OutcomeMetrics = {
   /** Events per name inside the window: seed 000's "contagens por evento". */
@@ -36,7 +36,22 @@ export function computeOutcome(
   decisionCreatedAt: number,
   window: RewardWindow,
 ): ComputedOutcome {
-  const aggregate = aggregateEvents(events, decisionCreatedAt + window.afterMs);
+  return computeOutcomes(spec, action, events, decisionCreatedAt, [window])[0]!;
+}
+
+/** computeOutcome for several windows of one decision, its events aggregated in one pass. */
+export function computeOutcomes(
+  spec: RewardSpec,
+  action: string,
+  events: readonly AttributedEvent[],
+  decisionCreatedAt: number,
+  windows: readonly RewardWindow[],
+): ComputedOutcome[] {
+  const aggregates = aggregateEventsPerWindow(events, windows.map((w) => decisionCreatedAt + w.afterMs));
+  return windows.map((window, i) => outcomeOf(spec, action, aggregates[i]!, window));
+}
+
+function outcomeOf(spec: RewardSpec, action: string, aggregate: EventAggregate, window: RewardWindow): ComputedOutcome {
   const eventCount = Object.values(aggregate.counts).reduce((total, n) => total + n, 0);
   const defaultApplied = eventCount === 0;
   const result = defaultApplied ? (spec.defaultFor?.(action) ?? spec.defaultReward) : spec.compute(aggregate, action);

@@ -1,7 +1,7 @@
 // Activity reports from rollups (closed days) and raw events (today, and distinct users over weeks and months).
 import { dayBounds, datesBetween, today } from "./day-range";
 import { isoWeekStart } from "./time-zones";
-import { distinctUsers } from "./daily-metrics";
+import { DISTINCT_USERS_SQL, distinctUsers } from "./daily-metrics";
 
 export type Granularity = "day" | "week" | "month";
 
@@ -13,15 +13,24 @@ async function rolledUp(d1: D1Database, projectId: string, metric: string, from:
   return results;
 }
 
-/** DAU of one day: the rollup when the day is closed and rolled up, else counted from raw events (today, or a gap). */
+/**
+ * DAU of one day: the rollup when the day is closed and rolled up, else counted from raw events (today, or a gap).
+ * One statement either way, so a day without a rollup costs one D1 round trip, not a lookup and then a count: CASE
+ * runs the count only when there is no rollup row to return. Only the distinct count: the day's other metrics
+ * (new_users scans the project's whole history) are the rollup's job.
+ */
 export async function dauOf(d1: D1Database, projectId: string, date: string, timeZone: string, now: number) {
-  if (date < today(now, timeZone)) {
-    const [row] = await rolledUp(d1, projectId, "dau", date, date);
-    if (row) return { dau: row.value, source: "rollup" as const };
-  }
-  // Only the distinct count: the day's other metrics (new_users scans the project's whole history) are the rollup's job.
   const { start, end } = dayBounds(date, timeZone);
-  return { dau: await distinctUsers(d1, projectId, start, end), source: "raw" as const };
+  const row = await d1
+    .prepare(
+      `WITH rolled AS (SELECT value FROM metrics WHERE ?5 AND project_id = ?1 AND metric_name = 'dau' AND date = ?2 AND dimensions = '{}')
+       SELECT (SELECT value FROM rolled) AS rolled,
+              CASE WHEN EXISTS (SELECT 1 FROM rolled) THEN NULL ELSE (${DISTINCT_USERS_SQL}) END AS raw`,
+    )
+    .bind(projectId, date, start, end, date < today(now, timeZone) ? 1 : 0)
+    .first<{ rolled: number | null; raw: number | null }>();
+  if (row?.rolled !== null && row?.rolled !== undefined) return { dau: row.rolled, source: "rollup" as const };
+  return { dau: row?.raw ?? 0, source: "raw" as const };
 }
 
 /** The Monday of a date's ISO week, and the first of its month: the periods weeks and months start on. */

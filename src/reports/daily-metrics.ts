@@ -8,14 +8,18 @@ export function canonicalDimensions(d: Record<string, string>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(d).sort(([a], [b]) => a.localeCompare(b))));
 }
 
+/**
+ * Distinct users with an event in [?3, ?4) of project ?1. INDEXED BY: without statistics SQLite walks the project's
+ * whole (project, user, time) index for count(DISTINCT); the day's time range is the narrow one (bench:reports:
+ * ~92 ms against ~7 ms on 1M events).
+ */
+export const DISTINCT_USERS_SQL =
+  "SELECT count(DISTINCT user_id) FROM events INDEXED BY events_project_occurred WHERE project_id = ?1 AND occurred_at >= ?3 AND occurred_at < ?4 AND user_id IS NOT NULL";
+
 export async function distinctUsers(d1: D1Database, projectId: string, start: number, end: number): Promise<number> {
-  // INDEXED BY: without statistics SQLite walks the project's whole (project, user, time) index for count(DISTINCT);
-  // the day's time range is the narrow one (bench:reports: ~92 ms against ~7 ms on 1M events).
   const row = await d1
-    .prepare(
-      "SELECT count(DISTINCT user_id) AS n FROM events INDEXED BY events_project_occurred WHERE project_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3 AND user_id IS NOT NULL",
-    )
-    .bind(projectId, start, end)
+    .prepare(`SELECT (${DISTINCT_USERS_SQL}) AS n`)
+    .bind(projectId, null, start, end)
     .first<{ n: number }>();
   return row?.n ?? 0;
 }

@@ -109,7 +109,7 @@ describe("build_bandit_dataset", () => {
   it("continues through the jobs queue when the input is larger than one invocation", async () => {
     const p = await newProject();
     for (let i = 0; i < 5; i++) await askDecision(p.admin, { unit_id: `idea-${i}`, context: CONTEXT });
-    const first = await runJob("build_bandit_dataset", { project: p.id, as_of: Date.now() + 25 * HOUR, page_size: 2, max_pages: 1 });
+    const first = await runJob("build_bandit_dataset", { project: p.id, as_of: Date.now() + 25 * HOUR, page_size: 1, max_pages: 1 });
     expect(first).toMatchObject({ continued: true, rows_written: 2 });
     // The rest runs as queue messages, each a run of its own in the ledger.
     const deadline = Date.now() + 10_000;

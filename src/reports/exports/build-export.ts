@@ -12,7 +12,7 @@ import { abortUpload, R2Upload } from "./r2-upload";
 import { exportSettings } from "./settings";
 import { EXPORT_SOURCES, type Cursor, type ReportType, type SourceQuery } from "./sources";
 import { resumeSchema } from "./state-schemas";
-import { PAGE_ROWS, writePage } from "./write-rows";
+import { encodePage, PAGE_ROWS, readAhead } from "./write-rows";
 
 export function sourceQuery(projectId: string, p: ExportParams): SourceQuery {
   return { projectId, from: p.from, to: p.to, start: dayBounds(p.from, p.time_zone).start, end: dayBounds(p.to, p.time_zone).end, eventName: p.event_name };
@@ -72,13 +72,17 @@ export const buildExport = defineJob({
       let cursor: Cursor | null = params.resume?.cursor ?? null;
       let rows = params.resume?.rows ?? 0;
       let read = 0;
+      let ahead = readAhead(env.DB, source, q, cursor, Math.min(PAGE_ROWS, budget - read));
       for (;;) {
-        const page = await writePage(env.DB, source, q, cursor, encoder, Math.min(PAGE_ROWS, budget - read));
+        const page = encodePage(await ahead, encoder);
         rows += page.rows;
         read += page.rows;
-        // Whole parts leave memory as soon as they fill: one part plus one page is the most ever held.
-        await upload.flushParts();
         cursor = page.next;
+        // The next page is read while this one's parts upload; if the time budget ends first, it is dropped unread
+        // and the next invocation reads it again from the cursor.
+        if (cursor && read < budget) ahead = readAhead(env.DB, source, q, cursor, Math.min(PAGE_ROWS, budget - read));
+        // Whole parts leave memory as soon as they fill: one part plus two pages is the most ever held.
+        await upload.flushParts();
         if (!cursor || read >= budget || Date.now() >= ctx.deadline) break;
       }
 

@@ -26,28 +26,6 @@ export type ExportSource = {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-type EventRow = {
-  event_id: string;
-  event_name: string;
-  occurred_at: number;
-  received_at: number;
-  user_id: string | null;
-  user_identified: number;
-  client_session_id: string | null;
-  request_id: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  decision_id: string | null;
-  policy_id: string | null;
-  src: string | null;
-  country: string | null;
-  browser: string | null;
-  os: string | null;
-  device_type: string | null;
-  context: string | null;
-  properties: string | null;
-};
-
 const EVENT_COLUMNS: Column[] = [
   { name: "event_id", type: "text" },
   { name: "event_name", type: "text" },
@@ -70,12 +48,18 @@ const EVENT_COLUMNS: Column[] = [
   { name: "properties", type: "text" },
 ];
 
-/** An event as a row, in EVENT_COLUMNS' order; times as ISO-8601 UTC (the instant, whatever the reader's zone). */
-export function eventRow(e: EventRow): Row {
-  return [
-    e.event_id, e.event_name, iso(e.occurred_at), iso(e.received_at), e.user_id, e.user_identified, e.client_session_id, e.request_id,
-    e.resource_type, e.resource_id, e.decision_id, e.policy_id, e.src, e.country, e.browser, e.os, e.device_type, e.context, e.properties,
-  ];
+// Positions in a raw (array) row of the page query, which selects EVENT_COLUMNS in order.
+const OCCURRED_AT = EVENT_COLUMNS.findIndex((c) => c.name === "occurred_at");
+const RECEIVED_AT = EVENT_COLUMNS.findIndex((c) => c.name === "received_at");
+
+/**
+ * An event as a row, in EVENT_COLUMNS' order, from the array D1 returns (`.raw()`), in place: times become ISO-8601
+ * UTC (the instant, whatever the reader's zone).
+ */
+function eventRowFromRaw(r: Row): Row {
+  r[OCCURRED_AT] = iso(r[OCCURRED_AT] as number | null);
+  r[RECEIVED_AT] = iso(r[RECEIVED_AT] as number | null);
+  return r;
 }
 
 // (project_id, occurred_at) or, filtered by name, (project_id, event_name, occurred_at) serve the range; ties on
@@ -97,12 +81,14 @@ const events: ExportSource = {
       keyset = ` AND (occurred_at > ?${a} OR event_id > ?${a + 1})`;
     }
     binds.push(limit);
-    const { results } = await db
+    // .raw(): arrays in the columns' order, not an object per row (bench:reports: 391k rows in 783 pages).
+    const rows = await db
       .prepare(`SELECT ${EVENT_COLUMNS.map((c) => c.name).join(", ")} FROM events WHERE ${eventsWhere(q)}${keyset} ORDER BY occurred_at, event_id LIMIT ?${binds.length}`)
       .bind(...binds)
-      .all<EventRow>();
-    const last = results[results.length - 1];
-    return { rows: results.map(eventRow), next: results.length === limit && last ? [last.occurred_at, last.event_id] : null };
+      .raw<Row>();
+    const last = rows[rows.length - 1];
+    const next: Cursor | null = rows.length === limit && last ? [last[OCCURRED_AT] as number, last[0] as string] : null;
+    return { rows: rows.map(eventRowFromRaw), next };
   },
   async count(db, q) {
     const row = await db.prepare(`SELECT count(*) AS n FROM events WHERE ${eventsWhere(q)}`).bind(...eventsBinds(q)).first<{ n: number }>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregateArmStats, type OutcomeForStats } from "../../../src/learning/aggregate-arm-stats";
+import { aggregateArmStats, armStatsFromSums, type ArmSums, type OutcomeForStats } from "../../../src/learning/aggregate-arm-stats";
 
 const DAY = 86_400_000;
 const AS_OF = Date.UTC(2026, 10, 1);
@@ -50,5 +50,32 @@ describe("aggregateArmStats", () => {
   it("gives an outcome decided after as_of the full weight (never more than 1)", () => {
     const s = aggregateArmStats([outcome("b", "a", 1, 1, -3)], { asOf: AS_OF, halfLifeDays: 7 });
     expect(s.buckets.get("b")!.a).toEqual({ action: "a", n: 1, successes: 1, failures: 0, rewardSum: 1 });
+  });
+});
+
+describe("armStatsFromSums", () => {
+  it("from per-arm sums (SQL's GROUP BY) gives what aggregateArmStats gives from the rows without a half-life", () => {
+    const rows = [
+      outcome("b1", "a", 1, 1, 0),
+      outcome("b1", "a", 0, 0.25, 3),
+      outcome("b1", "b", 0.5, 0.5, 1),
+      outcome("b2", "a", 0.75, 0.75, 2),
+      outcome("b2", "b", 0, 0, 2),
+      outcome("b2", "b", 1, 1, 9),
+    ];
+    const sums = new Map<string, ArmSums>();
+    for (const r of rows) {
+      const s = sums.get(`${r.bucket} ${r.action}`) ?? { bucket: r.bucket, action: r.action, n: 0, successes: 0, failures: 0, reward_sum: 0 };
+      s.n += 1;
+      s.successes += r.learn_value;
+      s.failures += 1 - r.learn_value;
+      s.reward_sum += r.normalized_reward;
+      sums.set(`${r.bucket} ${r.action}`, s);
+    }
+    expect(armStatsFromSums(sums.values())).toEqual(aggregateArmStats(rows, { asOf: AS_OF }));
+  });
+
+  it("with no rows, no buckets and no outcomes", () => {
+    expect(armStatsFromSums([])).toEqual({ buckets: new Map(), pooled: {}, outcomes: 0 });
   });
 });

@@ -1,6 +1,6 @@
 // aggregateEvents: the window's closed end, numeric property parsing, sums and the latest value per property.
 import { describe, expect, it } from "vitest";
-import { aggregateEvents, type AttributedEvent } from "../../../src/learning/aggregate-events";
+import { aggregateEvents, aggregateEventsPerWindow, type AttributedEvent } from "../../../src/learning/aggregate-events";
 
 const event = (event_name: string, occurred_at: number, properties: unknown = null): AttributedEvent => ({
   event_name,
@@ -73,5 +73,32 @@ describe("aggregateEvents", () => {
     expect(Object.keys(a.counts)).toEqual(["__proto__"]);
     expect(a.counts["__proto__"]).toBe(1);
     expect(a.sums["__proto__.__proto__"]).toBe(5);
+  });
+});
+
+describe("aggregateEventsPerWindow", () => {
+  const events = [
+    event("view", 10, { position: 3 }),
+    event("click", 20),
+    event("download", 40, { bytes: 100, ms: 5 }),
+    event("download", 40, { bytes: 300 }),
+    event("view", 90, { position: 7, label: "x" }),
+    event("late", 5000),
+    event("broken", 30, "{not json"),
+  ];
+
+  it("gives, for each window end, exactly what aggregateEvents gives for that end alone (key order included)", () => {
+    const ends = [25, 40, 100, 1000, 10_000];
+    const per = aggregateEventsPerWindow(events, ends);
+    expect(per).toHaveLength(ends.length);
+    ends.forEach((end, i) => {
+      expect(per[i]).toEqual(aggregateEvents(events, end));
+      expect(JSON.stringify(per[i])).toBe(JSON.stringify(aggregateEvents(events, end)));
+    });
+    expect(per[1]!.latest).toEqual({ "view.position": 3, "download.bytes": 300, "download.ms": 5 });
+  });
+
+  it("with no window ends, no aggregates", () => {
+    expect(aggregateEventsPerWindow(events, [])).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // computeOutcome: the window, the default reward when nothing was attributed, normalisation and the learned value.
 import { describe, expect, it } from "vitest";
 import type { AttributedEvent } from "../../../src/learning/aggregate-events";
-import { computeOutcome } from "../../../src/learning/compute-outcome";
+import { computeOutcome, computeOutcomes } from "../../../src/learning/compute-outcome";
 import { DEFAULT_WINDOWS, HOUR_MS, type RewardSpec, type RewardWindow } from "../../../src/learning/reward-spec";
 import { defaultRewardSpec, rewardSpecFor } from "../../../src/learning/reward-specs";
 
@@ -96,5 +96,17 @@ describe("computeOutcome", () => {
     const viral = computeOutcome(postTiming, "h09", metrics({ impressions: 1000, follows: 10 }), T0, FINAL);
     expect(viral.reward).toBe(5);
     expect(viral.learnValue).toBe(1);
+  });
+});
+
+describe("computeOutcomes", () => {
+  it("gives each window what computeOutcome gives for it alone, in the windows' order", () => {
+    const events = [at("image_generate_clicked", 5 * 60_000), at("image_download_succeeded", 2 * HOUR_MS, '{"bytes":100}'), at("idea_view_opened", 0)];
+    for (const action of ["pre_generate", "on_demand"]) {
+      const both = computeOutcomes(imagePregen, action, events, T0, [EARLY, FINAL]);
+      expect(both).toEqual([computeOutcome(imagePregen, action, events, T0, EARLY), computeOutcome(imagePregen, action, events, T0, FINAL)]);
+      expect(both.map((o) => o.success)).toEqual([false, true]);
+      expect(computeOutcomes(imagePregen, action, events, T0, [FINAL])).toEqual([both[1]]);
+    }
   });
 });
