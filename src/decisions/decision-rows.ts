@@ -1,5 +1,5 @@
 // The decisions table in D1: rows arrive from the buckets' flush (idempotent by id) and are read by id.
-import { multiRowInserts } from "../db/multi-row-insert";
+import { jsonRowInserts } from "../db/json-row-insert";
 
 export type DecisionRow = {
   id: string;
@@ -31,7 +31,7 @@ const COLUMNS = [
  */
 export async function writeDecisions(d1: D1Database, rows: readonly DecisionRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await d1.batch(multiRowInserts(d1, "decisions", COLUMNS, rows.map((r) => COLUMNS.map((c) => r[c])), "ON CONFLICT (id) DO NOTHING"));
+  await d1.batch(jsonRowInserts(d1, "decisions", COLUMNS, rows.map((r) => COLUMNS.map((c) => r[c])), "ON CONFLICT (id) DO NOTHING"));
 }
 
 /** Removes a decision that lost its request_id to a twin after it had been flushed (it was never returned to anyone). */
