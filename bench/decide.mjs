@@ -13,11 +13,10 @@
 // BENCH_REF, BENCH_KEEP_TMP.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { SignJWT } from "jose";
 import { tsImport } from "tsx/esm/api";
 import { openD1Reader } from "./lib/d1-file.mjs";
 import { intSetting, median, mulberry32, round, sleep } from "./lib/harness.mjs";
-import { hotPathProblems, hotPathSettings, measureRoutes } from "./lib/load.mjs";
+import { hotPathProblems, hotPathSettings, LIFTED_RATE_LIMITS, measureRoutes } from "./lib/load.mjs";
 import { printCpu, printErrorSamples, printHeader, printRouteTable, routeSummary } from "./lib/report.mjs";
 import { runBenchmark } from "./lib/run.mjs";
 import { problemLines } from "./lib/worker.mjs";
@@ -235,20 +234,9 @@ async function throughTheWorker(bench) {
   const seeded = armStatsSql(IMAGE_PREGEN.actions);
   bench.say(`writing version-1 arm statistics for ${TS_TYPE} (${seeded.rows} rows)`);
   await bench.d1Execute(seeded.sql);
-  const worker = await bench.startWorker({
-    ENABLE_BENCH_ROUTES: "true",
-    INGEST_RATE_LIMIT_PER_MINUTE: "100000000",
-    IP_RATE_LIMIT_PER_MINUTE: "100000000",
-    DECIDE_RATE_LIMIT_PER_MINUTE: "100000000",
-    ADMIN_RATE_LIMIT_PER_MINUTE: "100000",
-  });
+  const worker = await bench.startWorker({ ENABLE_BENCH_ROUTES: "true", ...LIFTED_RATE_LIMITS });
   await worker.api("POST", "/v1/admin/projects", bench.secrets.adminToken, { id: PROJECT_ID, name: "Benchmark" });
-  const jwt = await new SignJWT({ role: "admin", project: PROJECT_ID })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject("bench-decide")
-    .setIssuedAt()
-    .setExpirationTime("2h")
-    .sign(new TextEncoder().encode(bench.secrets.jwtSecret));
+  const jwt = await bench.adminJwt(PROJECT_ID, "bench-decide");
   const typeConfig = thompsonTypeConfig(IMAGE_PREGEN);
   const put = await worker.api("PUT", `/v1/admin/projects/${PROJECT_ID}/decision-types/${TS_TYPE}`, jwt, { config: typeConfig });
   bench.say(`PUT decision type ${TS_TYPE} → version ${put.version}, active policy ${put.config.active_policy}`);

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { openD1Reader, retrying } from "./lib/d1-file.mjs";
 import { intSetting, round, sleep } from "./lib/harness.mjs";
 import { cpuCores } from "./lib/cpu.mjs";
-import { drive, hotPathProblems, hotPathSettings, measureRoutes } from "./lib/load.mjs";
+import { drive, hotPathProblems, hotPathSettings, LIFTED_RATE_LIMITS, measureRoutes } from "./lib/load.mjs";
 import { pad, printCpu, printErrorSamples, printHeader, printRouteTable, routeSummary } from "./lib/report.mjs";
 import { runBenchmark } from "./lib/run.mjs";
 import { problemLines } from "./lib/worker.mjs";
@@ -173,7 +173,7 @@ await runBenchmark({
   latencyDefault: "both",
   async run(bench) {
     await bench.migrate();
-    const worker = await bench.startWorker({ ENABLE_BENCH_ROUTES: "true", INGEST_RATE_LIMIT_PER_MINUTE: "100000000", IP_RATE_LIMIT_PER_MINUTE: "100000000", ADMIN_RATE_LIMIT_PER_MINUTE: "100000" });
+    const worker = await bench.startWorker({ ENABLE_BENCH_ROUTES: "true", ...LIFTED_RATE_LIMITS });
     const admin = bench.secrets.adminToken;
     await worker.api("POST", "/v1/admin/projects", admin, { id: PROJECT_ID, name: "Benchmark" });
     const { key } = await worker.api("POST", `/v1/admin/projects/${PROJECT_ID}/keys`, admin, { allowed_origins: ["*"] });

@@ -10,10 +10,9 @@
 //
 // Settings (environment): BENCH_DURATION (s, 8), BENCH_CONNECTIONS (4), BENCH_PROFILE_ROUTES (floor,ingest,decide),
 // BENCH_PROFILE_INTERVAL_US (sampling interval, 200), and the harness's BENCH_REF, BENCH_KEEP_TMP.
-import { SignJWT } from "jose";
 import WebSocket from "ws";
 import { intSetting, listSetting, round, sleep } from "./lib/harness.mjs";
-import { drive } from "./lib/load.mjs";
+import { drive, LIFTED_RATE_LIMITS } from "./lib/load.mjs";
 import { printHeader } from "./lib/report.mjs";
 import { runBenchmark } from "./lib/run.mjs";
 
@@ -117,19 +116,9 @@ await runBenchmark({
   settings,
   async run(bench) {
     await bench.migrate();
-    const worker = await bench.startWorker({
-      ENABLE_BENCH_ROUTES: "true",
-      INGEST_RATE_LIMIT_PER_MINUTE: "100000000",
-      IP_RATE_LIMIT_PER_MINUTE: "100000000",
-      DECIDE_RATE_LIMIT_PER_MINUTE: "100000000",
-    });
+    const worker = await bench.startWorker({ ENABLE_BENCH_ROUTES: "true", ...LIFTED_RATE_LIMITS });
     await worker.api("POST", "/v1/admin/projects", bench.secrets.adminToken, { id: PROJECT_ID, name: "Benchmark" });
-    const jwt = await new SignJWT({ role: "admin", project: PROJECT_ID })
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject("bench-profile")
-      .setIssuedAt()
-      .setExpirationTime("2h")
-      .sign(new TextEncoder().encode(bench.secrets.jwtSecret));
+    const jwt = await bench.adminJwt(PROJECT_ID, "bench-profile");
     const headers = { authorization: `Bearer ${jwt}` };
     const plan = {
       floor: { route: "/__bench/noop", body: eventsBody },

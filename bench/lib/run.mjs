@@ -1,6 +1,7 @@
 // One benchmark run from start to end: a temp dir with a snapshot of the sources, the D1 migrations, the Worker
 // (with fresh secrets and the latency model's vars), then the JSON result in bench/results/ and the exit code.
 import { randomBytes } from "node:crypto";
+import { SignJWT } from "jose";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import os from "node:os";
@@ -87,6 +88,15 @@ export async function runBenchmark({ name, settings, latencyDefault = "0", run, 
         workers.push(w);
         say(`ready on ${w.base} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         return w;
+      },
+      /** An HS256 JWT for a project admin, signed with this run's JWT_SECRET, valid for two hours. */
+      adminJwt(projectId, subject) {
+        return new SignJWT({ role: "admin", project: projectId })
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(subject)
+          .setIssuedAt()
+          .setExpirationTime("2h")
+          .sign(new TextEncoder().encode(secrets.jwtSecret));
       },
       /** `wrangler d1 execute --local --json` on the run's D1: the rows of the first result. */
       async d1Execute(sql) {
