@@ -23,7 +23,7 @@ export function claimsStub(env: Pick<Env, "REQUEST_CLAIMS">, projectId: string, 
   return env.REQUEST_CLAIMS.get(env.REQUEST_CLAIMS.idFromName(`${projectId}\u0000${shardOf(requestId, shards)}`));
 }
 
-export const claimOfRow = (row: DecisionRow): Claim => ({ decisionId: row.id, decisionType: row.decision_type, unitId: row.unit_id, claimedAt: row.created_at });
+const claimOfRow = (row: DecisionRow): Claim => ({ decisionId: row.id, decisionType: row.decision_type, unitId: row.unit_id, claimedAt: row.created_at });
 
 /** A decision by id wherever it is: its bucket first (it may not be flushed yet), then D1. */
 export async function locateDecision(env: Env, projectId: string, id: string): Promise<DecisionRow | null> {
@@ -64,9 +64,7 @@ export async function settleTwin(
     if (claimed) return { winner: claimed, discardOurs: !ours.existing };
 
     const replacement = other ?? (now - current.claimedAt > STALE_CLAIM_MS ? ours.row : null);
-    if (!replacement) {
-      throw new ApiError(409, "request_in_progress", "Another request with this request_id is still being decided; retry shortly", undefined, { "Retry-After": "1" });
-    }
+    if (!replacement) throw inProgress();
     const swapped = await claims.replace(projectId, requestId, current.decisionId, claimOfRow(replacement));
     if (swapped.replaced) {
       log.warn("request_claim_moved", { request_id_shard: shardOf(requestId, shards), from: current.decisionId, to: replacement.id, reason: other ? "bucket_answered_other" : "stale" });
@@ -75,5 +73,8 @@ export async function settleTwin(
     if (!swapped.claim) break;
     current = swapped.claim;
   }
-  throw new ApiError(409, "request_in_progress", "Another request with this request_id is still being decided; retry shortly", undefined, { "Retry-After": "1" });
+  throw inProgress();
 }
+
+const inProgress = () =>
+  new ApiError(409, "request_in_progress", "Another request with this request_id is still being decided; retry shortly", undefined, { "Retry-After": "1" });
