@@ -37,8 +37,10 @@ const ENTRY = `${BENCH_WORKER_DIR}/latency-entry.ts`;
  */
 export function latencySettings(defaultModes) {
   const raw = process.env.BENCH_LATENCY || defaultModes;
-  const modes = { both: ["0", "model"], 0: ["0"], model: ["model"] }[raw];
-  if (!modes) throw new Error(`BENCH_LATENCY must be both, 0 or model, got '${raw}'`);
+  // plain: zero added latency on the unwrapped build (src/ as deployed): no remote-call counts, and none of the
+  // wrapper's per-call bookkeeping, which the floor (no calls) does not pay and a route with calls does.
+  const modes = { both: ["0", "model"], 0: ["0"], model: ["model"], plain: ["0"] }[raw];
+  if (!modes) throw new Error(`BENCH_LATENCY must be both, 0, model or plain, got '${raw}'`);
   const delays = {};
   for (const [kind, fallback] of Object.entries(LATENCY_DEFAULTS_MS)) {
     const name = `BENCH_LATENCY_${kind.toUpperCase()}_MS`;
@@ -48,7 +50,7 @@ export function latencySettings(defaultModes) {
     else delays[kind] = Number(v);
   }
   delays.do_d1 ??= delays.d1;
-  return { modes, delays_ms: delays };
+  return { modes, delays_ms: delays, plain: raw === "plain" };
 }
 
 /** The vars the bench entry reads. Background work (queue consumers, cron, alarms) runs under the model only in `model`. */

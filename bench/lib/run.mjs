@@ -56,7 +56,8 @@ export async function runBenchmark({ name, settings, latencyDefault = "0", run, 
       dirty_files: (dirty ?? "").split("\n").filter((l) => l && (!settings.source_ref || l.includes("bench/worker"))),
       snapshot_sha256_16: await snapshotSources(appDir, settings.source_ref),
     };
-    const config = writeBenchConfig(appDir);
+    // BENCH_LATENCY=plain runs the app's own wrangler.toml (src/index.ts), without the bench build's wrappers.
+    const config = settings.latency.plain ? path.join(appDir, "wrangler.toml") : writeBenchConfig(appDir);
     say(`temp dir ${tmp}; source ${source.ref ?? "working tree"} @ ${commit?.slice(0, 12)}${source.dirty_files.length ? ` (${source.dirty_files.length} uncommitted changes)` : ""}`);
     const secrets = { adminToken: randomBytes(16).toString("hex"), jwtSecret: randomBytes(16).toString("hex"), userIdSalt: randomBytes(16).toString("hex") };
     const bench = {
