@@ -112,7 +112,6 @@ export async function decide(env: Env, projectId: string, asked: DecideRequest, 
   }
   const answer: BucketDecision = decided.value;
 
-  let winner = answer.row;
   if (!claimed.value.won || answer.existing) {
     const claim = claimed.value.won ? proposal : claimed.value.claim;
     // Settling a twin is the rare path (a retry in another bucket, a concurrent duplicate): its extra calls are awaited,
@@ -126,7 +125,7 @@ export async function decide(env: Env, projectId: string, asked: DecideRequest, 
       throw err;
     }
     if (settled.discardOurs) await withdraw();
-    winner = settled.winner;
+    const winner = settled.winner;
     // A request_id names one question: the same decision type for the same unit.
     if (winner.decision_type !== req.decision_type || winner.unit_id !== req.unit_id) {
       throw new ApiError(409, "request_id_reused", "This request_id was already used for another decision type or unit");
@@ -137,9 +136,9 @@ export async function decide(env: Env, projectId: string, asked: DecideRequest, 
   if (answer.fallbackReason) {
     log.info(`[BANDIT] fallback policy=${active.policyId} to=${fallbackId} bucket=${bucket} reason=${answer.fallbackReason}`, { decision_type: type.name, bucket });
   } else if (answer.reason === "high_uncertainty") {
-    log.info(`[BANDIT] explore forced arm=${winner.action} reason=high_uncertainty`, { decision_type: type.name, bucket, epsilon: answer.epsilon });
+    log.info(`[BANDIT] explore forced arm=${answer.row.action} reason=high_uncertainty`, { decision_type: type.name, bucket, epsilon: answer.epsilon });
   }
   // The first learned decision starts the ε clock (once per policy; every isolate caches it after).
   if (answer.learned && recordedStart === undefined) await recordPolicyStart(db, projectId, type.name, active.policyId, now);
-  return decisionView(winner, answer.fallbackReason ? { fallback_reason: answer.fallbackReason } : {});
+  return decisionView(answer.row, answer.fallbackReason ? { fallback_reason: answer.fallbackReason } : {});
 }

@@ -33,12 +33,13 @@ export class RequestClaims extends DurableObject<Env> {
 
   /** The first proposal for a request_id wins; every later one is told the winner. */
   async claim(projectId: string, requestId: string, proposal: Claim): Promise<ClaimAnswer> {
-    const legacy = this.current(projectId, requestId) ? null : await this.legacyClaim(projectId, requestId);
+    const legacy = this.current(projectId, requestId) ? null : await this.legacyDecision(projectId, requestId);
     // Read again after the await (another call may have claimed meanwhile); synchronous from here to the insert.
-    const existing = this.current(projectId, requestId) ?? legacy;
+    const existing = this.current(projectId, requestId);
     if (existing) return { won: false, claim: existing };
-    this.insert(projectId, requestId, proposal);
-    return { won: true };
+    // A decision from before the claims answers the request_id, and becomes its claim (D1 is not asked again).
+    this.insert(projectId, requestId, legacy ?? proposal);
+    return legacy ? { won: false, claim: legacy } : { won: true };
   }
 
   /**
@@ -48,7 +49,7 @@ export class RequestClaims extends DurableObject<Env> {
   async replace(projectId: string, requestId: string, expected: string, proposal: Claim): Promise<{ replaced: boolean; claim: Claim | null }> {
     const now = this.current(projectId, requestId);
     if (now && now.decisionId !== expected) return { replaced: false, claim: now };
-    this.sql.exec("DELETE FROM claims WHERE project_id = ? AND request_id = ?", projectId, requestId);
+    this.remove(projectId, requestId);
     this.insert(projectId, requestId, proposal);
     return { replaced: true, claim: proposal };
   }
@@ -57,7 +58,7 @@ export class RequestClaims extends DurableObject<Env> {
   async release(projectId: string, requestId: string, decisionId: string): Promise<boolean> {
     const now = this.current(projectId, requestId);
     if (!now || now.decisionId !== decisionId) return false;
-    this.sql.exec("DELETE FROM claims WHERE project_id = ? AND request_id = ?", projectId, requestId);
+    this.remove(projectId, requestId);
     return true;
   }
 
@@ -66,6 +67,10 @@ export class RequestClaims extends DurableObject<Env> {
       .exec<ClaimRow>("SELECT decision_id, decision_type, unit_id, claimed_at FROM claims WHERE project_id = ? AND request_id = ?", projectId, requestId)
       .toArray();
     return row ? claimOf(row) : null;
+  }
+
+  private remove(projectId: string, requestId: string): void {
+    this.sql.exec("DELETE FROM claims WHERE project_id = ? AND request_id = ?", projectId, requestId);
   }
 
   private insert(projectId: string, requestId: string, c: Claim): void {
@@ -79,7 +84,7 @@ export class RequestClaims extends DurableObject<Env> {
    * Decisions recorded before claims existed (UUID ids, written straight to D1) hold request_ids no claim knows. Once per
    * project and shard this object asks D1 whether the project has any; only if it does is D1 read on a miss.
    */
-  private async legacyClaim(projectId: string, requestId: string): Promise<Claim | null> {
+  private async legacyDecision(projectId: string, requestId: string): Promise<Claim | null> {
     const [known] = this.sql.exec<{ has_rows: number }>("SELECT has_rows FROM legacy WHERE project_id = ?", projectId).toArray();
     let hasRows = known?.has_rows;
     if (hasRows === undefined) {
@@ -93,12 +98,6 @@ export class RequestClaims extends DurableObject<Env> {
     const row = await this.env.DB.prepare("SELECT id, decision_type, unit_id, created_at FROM decisions WHERE project_id = ?1 AND request_id = ?2 AND instr(id, '.') = 0 LIMIT 1")
       .bind(projectId, requestId)
       .first<{ id: string; decision_type: string; unit_id: string; created_at: number }>();
-    if (!row) return null;
-    // A claim made while D1 was read wins over the legacy row's copy; otherwise the legacy row becomes the claim.
-    const raced = this.current(projectId, requestId);
-    if (raced) return raced;
-    const claim = { decisionId: row.id, decisionType: row.decision_type, unitId: row.unit_id, claimedAt: row.created_at };
-    this.insert(projectId, requestId, claim);
-    return claim;
+    return row ? { decisionId: row.id, decisionType: row.decision_type, unitId: row.unit_id, claimedAt: row.created_at } : null;
   }
 }

@@ -128,3 +128,25 @@ describe("a claim whose decision was never recorded", () => {
     expect(await storedFor(p.id, "r-stale")).toEqual([stale.body.decision_id]);
   });
 });
+
+describe("decisions from before the claims", () => {
+  it("answer their request_id: a row with a UUID id in D1 is the decision a retry gets, and becomes its claim", async () => {
+    const p = await newProject();
+    const legacyId = crypto.randomUUID();
+    await env.DB.prepare(
+      `INSERT INTO decisions (id, project_id, decision_type, unit_id, bucket, action, policy_id, policy_version, propensity, explored, request_id, simulated, created_at)
+       VALUES (?1, ?2, 'image_pregen', 'idea-1', 'post_type=carousel|objective=sales', 'on_demand', 'image_pregen_bandit_v0', 0, 0.5, 0, 'r-legacy', 0, ?3)`,
+    )
+      .bind(legacyId, p.id, Date.now() - 86_400_000)
+      .run();
+    const retry = await askDecision(p.admin, { unit_id: "idea-1", context: STORY, request_id: "r-legacy" });
+    expect(retry.res.status).toBe(200);
+    expect(retry.body).toMatchObject({ decision_id: legacyId, action: "on_demand", policy_id: "image_pregen_bandit_v0" });
+    expect((await v0Bucket(p.id, STORY).snapshot()).pending).toBe(0);
+    // The claim now names it, so another bucket's retry gets it too, and another unit is refused.
+    expect((await askDecision(p.admin, { unit_id: "idea-1", context: CAROUSEL, request_id: "r-legacy" })).body.decision_id).toBe(legacyId);
+    expect((await askDecision(p.admin, { unit_id: "idea-2", context: CAROUSEL, request_id: "r-legacy" })).res.status).toBe(409);
+    expect(await storedFor(p.id, "r-legacy")).toEqual([legacyId]);
+  });
+});
+
