@@ -166,6 +166,8 @@ export const decisions = sqliteTable(
     resourceId: text("resource_id"),
     requestId: text("request_id"),
     simulated: integer("simulated").notNull().default(0),
+    /** The experiment the caller decided under (seed 004: `experiment_id` on each decision); null outside one. */
+    experimentId: text("experiment_id"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
@@ -311,4 +313,89 @@ export const reportExports = sqliteTable(
     error: text("error"),
   },
   (t) => [index("exports_project_created").on(t.projectId, t.createdAt), index("exports_status_expires").on(t.status, t.expiresAt)],
+);
+
+/**
+ * A/B (and bandit) experiments per project. `variants`, `ranges` and the metrics are JSON (src/experiments/); the
+ * columns every read filters on are plain. `version` counts changes, so an update can say which one it read.
+ */
+export const experiments = sqliteTable(
+  "experiments",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    key: text("key").notNull(),
+    name: text("name").notNull(),
+    /** draft → running ⇄ stopped → archived (draft → archived too). */
+    status: text("status").notNull(),
+    version: integer("version").notNull(),
+    /** JSON [{key, name, weight}]; the first variant is the control. */
+    variants: text("variants").notNull(),
+    /** Percent of units that enter the experiment (0–100). */
+    trafficAllocation: real("traffic_allocation").notNull(),
+    /** Hash seed (GrowthBook's `seed`): the key unless set. Fixed once the experiment has started. */
+    seed: text("seed").notNull(),
+    /** JSON, per variant, the hash ranges it owns ([start, end) pairs): kept across weight changes so no unit switches. */
+    ranges: text("ranges").notNull(),
+    primaryMetric: text("primary_metric").notNull(),
+    guardrailMetrics: text("guardrail_metrics").notNull().default("[]"),
+    decisionType: text("decision_type"),
+    /** fixed: hash ranges; bandit: traffic follows a Thompson policy over the variants. */
+    allocation: text("allocation").notNull().default("fixed"),
+    startAt: integer("start_at"),
+    endAt: integer("end_at"),
+    startedAt: integer("started_at"),
+    stoppedAt: integer("stopped_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("experiments_project_key").on(t.projectId, t.key), index("experiments_status").on(t.status)],
+);
+
+/** Every change to an experiment: who changed what, when (the version it produced). */
+export const experimentChanges = sqliteTable(
+  "experiment_changes",
+  {
+    experimentId: text("experiment_id").notNull(),
+    version: integer("version").notNull(),
+    projectId: text("project_id").notNull(),
+    /** create | update | start | stop | archive */
+    action: text("action").notNull(),
+    changedBy: text("changed_by").notNull(),
+    /** JSON {field: {from, to}} of the fields the change touched. */
+    changes: text("changes").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.experimentId, t.version] })],
+);
+
+/**
+ * Per-variant sufficient statistics of one metric for the units first exposed on one UTC day. A day is recomputed by
+ * the results job until its metric window has closed (`final`), then never read from events again.
+ */
+export const experimentResults = sqliteTable(
+  "experiment_results",
+  {
+    experimentId: text("experiment_id").notNull(),
+    metric: text("metric").notNull(),
+    /** The exposure day (YYYY-MM-DD, UTC). */
+    day: text("day").notNull(),
+    variant: text("variant").notNull(),
+    projectId: text("project_id").notNull(),
+    units: integer("units").notNull(),
+    /** Σ value per unit (ratio metrics: the numerator), and Σ value². */
+    sum: real("sum").notNull(),
+    sumSquares: real("sum_squares").notNull(),
+    /** Ratio metrics: Σ denominator, Σ denominator², Σ numerator × denominator. */
+    denominatorSum: real("denominator_sum"),
+    denominatorSumSquares: real("denominator_sum_squares"),
+    sumOfProducts: real("sum_of_products"),
+    /** CUPED: Σ pre-exposure value, Σ pre², Σ post × pre. */
+    preSum: real("pre_sum"),
+    preSumSquares: real("pre_sum_squares"),
+    prePostSumOfProducts: real("pre_post_sum_of_products"),
+    final: integer("final").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.experimentId, t.metric, t.day, t.variant] })],
 );
