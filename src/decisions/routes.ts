@@ -5,7 +5,7 @@ import { database } from "../db/client";
 import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
-import { projectOf, requireProjectAdmin } from "../http/principal";
+import { changedBy, projectOf, requireProjectAdmin } from "../http/principal";
 import { requireProject } from "../projects/projects";
 import { decide, decisionView } from "./decide";
 import { decisionTypeConfigSchema } from "./decision-type-config";
@@ -151,8 +151,6 @@ export class PutDecisionType extends OpenAPIRoute<[AppContext]> {
   async handle(c: AppContext) {
     const { params, body } = await this.getValidatedData<typeof this.schema>();
     await adminOf(c, params.project);
-    const principal = c.get("principal");
-    const changedBy = principal.kind === "jwt" ? `jwt:${principal.sub}` : "operator";
-    return typeView(await saveDecisionType(database(c.env.DB), params.project, params.name, body.config, changedBy, body.expected_version));
+    return typeView(await saveDecisionType(database(c.env.DB), params.project, params.name, body.config, changedBy(c.get("principal")), body.expected_version));
   }
 }

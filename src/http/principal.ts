@@ -40,3 +40,8 @@ export function requireProjectAdmin(p: Principal, projectId: string): void {
 export function mayImportHistory(p: Principal): boolean {
   return p.kind === "operator" || (p.kind === "jwt" && p.role === "admin");
 }
+
+/** Who a change is recorded as in an audit trail (decision type versions, experiment history). */
+export function changedBy(p: Principal): string {
+  return p.kind === "jwt" ? `jwt:${p.sub}` : p.kind;
+}
