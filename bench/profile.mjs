@@ -32,7 +32,7 @@ const settings = {
 const STAGES = [
   "fetch", "principalFor", "rateLimit", "readBodyLimited", "validateRequest", "ingestEvents", "parseIngestBody", "validateEvent",
   "checkFlatObject", "piiInString", "safeParse", "toEventRow", "enqueueEvents", "consumeEvents", "writeEvents", "decide",
-  "screenIdentifiers", "resolveBucket", "alarm", "writeDecisions",
+  "screenIdentifiers", "resolveBucket", "alarm", "writeDecisions", "jsonBody", "getUnvalidatedData", "execute", "matchesDigest", "verifyJwt", "projectRegistry", "requireDecisionType", "findPolicyStart", "newDecisionId", "bucketStub", "decisionView", "jsonResp", "requestLog", "corsForCaller",
 ];
 
 let n = 0;

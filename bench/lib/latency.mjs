@@ -60,6 +60,17 @@ export function latencyVars(latency) {
   return vars;
 }
 
+// The bench build's own object: the floor plus one hop (bench/worker/hop-floor.ts), never part of src/.
+const HOP_FLOOR_TOML = `# bench build only: /__bench/hop (bench/worker/hop-floor.ts)
+[[durable_objects.bindings]]
+name = "BENCH_HOP"
+class_name = "HopFloor"
+
+[[migrations]]
+tag = "bench-hop"
+new_sqlite_classes = ["HopFloor"]
+`;
+
 /**
  * Writes the bench build's wrangler config into the snapshot: the snapshot's wrangler.toml with main → the bench
  * entry. Every Durable Object class the config names must be exported, wrapped, by the entry.
@@ -71,7 +82,8 @@ export function writeBenchConfig(appDir) {
   const exported = new Set([...entry.matchAll(/export const (\w+) = instrumentDurableObject\(/g)].map((m) => m[1]));
   const missing = [...new Set([...toml.matchAll(/class_name\s*=\s*"(\w+)"/g)].map((m) => m[1]))].filter((c) => !exported.has(c));
   if (missing.length) throw new Error(`${ENTRY} does not export ${missing.join(", ")}: add them there, wrapped like the others`);
-  fs.writeFileSync(path.join(appDir, CONFIG_FILE), toml.replace(/^main\s*=.*$/m, `main = "${ENTRY}" # bench build (bench/lib/latency.mjs)`));
+  const benchToml = toml.replace(/^main\s*=.*$/m, `main = "${ENTRY}" # bench build (bench/lib/latency.mjs)`);
+  fs.writeFileSync(path.join(appDir, CONFIG_FILE), `${benchToml}\n${HOP_FLOOR_TOML}`);
   return CONFIG_FILE;
 }
 

@@ -1,5 +1,5 @@
 // GET /v1/learning/status: reads the rows learning-status.ts summarises.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -53,7 +53,7 @@ const statusSchema = z.object({
   ),
 });
 
-export class GetLearningStatus extends OpenAPIRoute<[AppContext]> {
+export class GetLearningStatus extends ApiRoute {
   schema = {
     tags: ["decisions"],
     summary: "What each decision type has learned: policies, ε, per bucket and action posterior and counts (admin)",

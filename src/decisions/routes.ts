@@ -1,5 +1,5 @@
 // Decision routes: POST/GET /v1/decisions for backends, and the admin API for decision types (versioned).
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -52,7 +52,7 @@ const POST_DECISION_SCHEMA = {
   responses: { "200": jsonResponse("The decision", decisionSchema), ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
 };
 
-export class PostDecision extends OpenAPIRoute<[AppContext]> {
+export class PostDecision extends ApiRoute {
   schema = POST_DECISION_SCHEMA;
   async handle(c: AppContext) {
     const { body, query } = await this.getValidatedData<typeof this.schema>();
@@ -75,7 +75,7 @@ const GET_DECISION_SCHEMA = {
   },
 };
 
-export class GetDecision extends OpenAPIRoute<[AppContext]> {
+export class GetDecision extends ApiRoute {
   schema = GET_DECISION_SCHEMA;
   async handle(c: AppContext) {
     const { params, query } = await this.getValidatedData<typeof this.schema>();
@@ -105,7 +105,7 @@ async function adminOf(c: AppContext, project: string) {
   await requireProject(database(c.env.DB), project);
 }
 
-export class ListDecisionTypes extends OpenAPIRoute<[AppContext]> {
+export class ListDecisionTypes extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "List the project's decision types (built-ins included)",
@@ -120,7 +120,7 @@ export class ListDecisionTypes extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class GetDecisionType extends OpenAPIRoute<[AppContext]> {
+export class GetDecisionType extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Read a decision type and its version history",
@@ -137,7 +137,7 @@ export class GetDecisionType extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class PutDecisionType extends OpenAPIRoute<[AppContext]> {
+export class PutDecisionType extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Create or change a decision type; every change is a new version (send expected_version to avoid lost updates)",

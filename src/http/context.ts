@@ -8,6 +8,8 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** The JSON body jsonBody read and parsed ({} for none); ApiRoute validates it. */
+    jsonBody: unknown;
   };
 };
 

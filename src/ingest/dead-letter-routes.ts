@@ -1,5 +1,5 @@
 // Admin routes to read and replay dead letters. The operator sees every project; a project admin sees its own.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -31,7 +31,7 @@ function scopeOf(principal: Principal, requested: string | undefined): string | 
   return project;
 }
 
-export class ListDeadLetters extends OpenAPIRoute<[AppContext]> {
+export class ListDeadLetters extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "List dead letters: messages that could not be written",
@@ -52,7 +52,7 @@ export class ListDeadLetters extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class ReplayDeadLetters extends OpenAPIRoute<[AppContext]> {
+export class ReplayDeadLetters extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Replay dead letters to their queue (safe to repeat: writes are idempotent on event_id)",

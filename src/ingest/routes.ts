@@ -1,5 +1,5 @@
 // Ingest routes: POST /v1/events (JSON) and POST /v1/collect (navigator.sendBeacon's text/plain).
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import type { AppContext } from "../http/context";
 import { errorResponses } from "../http/errors";
@@ -33,7 +33,7 @@ const POST_EVENTS_SCHEMA = {
   responses,
 };
 
-export class PostEvents extends OpenAPIRoute<[AppContext]> {
+export class PostEvents extends ApiRoute {
   schema = POST_EVENTS_SCHEMA;
   // The body is read and validated by ingestEvents itself: per-event acceptance cannot be a whole-body schema check.
   handle(c: AppContext) {
@@ -50,7 +50,7 @@ const POST_COLLECT_SCHEMA = {
   responses,
 };
 
-export class PostCollect extends OpenAPIRoute<[AppContext]> {
+export class PostCollect extends ApiRoute {
   schema = POST_COLLECT_SCHEMA;
   handle(c: AppContext) {
     return ingestEvents(c);

@@ -1,5 +1,5 @@
 // Admin routes for jobs: run any job now (POST /v1/admin/jobs/:name) and read the ledger (GET /v1/admin/jobs/runs).
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -31,7 +31,7 @@ const runResult = z.object({
   details: z.unknown(),
 });
 
-export class RunJob extends OpenAPIRoute<[AppContext]> {
+export class RunJob extends ApiRoute {
   schema = {
     tags: ["jobs"],
     summary: "Run a job now: build_bandit_dataset, rebuild_bandit_stats or purge_analytics_events (admin)",
@@ -50,7 +50,7 @@ export class RunJob extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class ListJobRuns extends OpenAPIRoute<[AppContext]> {
+export class ListJobRuns extends ApiRoute {
   schema = {
     tags: ["jobs"],
     summary: "The job ledger, newest first (operator: every run; project admin: its project's)",

@@ -1,5 +1,5 @@
 // Operations surface: liveness with a D1 check, and the status of every component the system runs on.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import pkg from "../../package.json";
 import { config } from "../env";
@@ -33,7 +33,7 @@ function configurationStatus(c: AppContext): { ok: boolean; detail?: string } {
   }
 }
 
-export class Healthz extends OpenAPIRoute<[AppContext]> {
+export class Healthz extends ApiRoute {
   schema = {
     tags: ["ops"],
     summary: "Liveness: 200 when D1 answers, 503 when it does not",
@@ -55,7 +55,7 @@ export class Healthz extends OpenAPIRoute<[AppContext]> {
 
 const component = z.object({ ok: z.boolean(), latency_ms: z.number().optional(), detail: z.string().optional() });
 
-export class Status extends OpenAPIRoute<[AppContext]> {
+export class Status extends ApiRoute {
   schema = {
     tags: ["ops"],
     summary: "Components, versions and the applied D1 migration",
@@ -109,7 +109,7 @@ const BENCH_NOOP_SCHEMA = {
   responses: { "202": jsonResponse("Nothing was done", z.object({ accepted: z.number() })) },
 };
 
-export class BenchNoop extends OpenAPIRoute<[AppContext]> {
+export class BenchNoop extends ApiRoute {
   schema = BENCH_NOOP_SCHEMA;
   async handle(c: AppContext) {
     if (c.env.ENABLE_BENCH_ROUTES !== "true") throw new ApiError(404, "not_found", `No route ${c.req.method} ${c.req.path}`);

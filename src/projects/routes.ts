@@ -1,5 +1,5 @@
 // Admin routes for tenancy: projects (operator), their publishable keys and event-name registry (project admins).
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -68,7 +68,7 @@ async function adminProject(c: AppContext, project: string): Promise<Project> {
   return requireProject(database(c.env.DB), project);
 }
 
-export class CreateProject extends OpenAPIRoute<[AppContext]> {
+export class CreateProject extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Create a project (operator). Idempotent: creating an existing id returns it unchanged.",
@@ -96,7 +96,7 @@ export class CreateProject extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class ListProjects extends OpenAPIRoute<[AppContext]> {
+export class ListProjects extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "List projects (operator)",
@@ -109,7 +109,7 @@ export class ListProjects extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class GetProject extends OpenAPIRoute<[AppContext]> {
+export class GetProject extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Read a project",
@@ -131,7 +131,7 @@ const piiAllowedKeys = z
   .max(MAX_PII_ALLOWED_KEYS)
   .refine((keys) => new Set(keys).size === keys.length, "keys must not repeat");
 
-export class UpdateProject extends OpenAPIRoute<[AppContext]> {
+export class UpdateProject extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Change a project's settings: name, time zone, sign-up event, ingest quota, PII handling",
@@ -174,7 +174,7 @@ export class UpdateProject extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class CreateKey extends OpenAPIRoute<[AppContext]> {
+export class CreateKey extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Create a publishable (pk_) key; the secret is returned only here",
@@ -198,7 +198,7 @@ export class CreateKey extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class ListKeys extends OpenAPIRoute<[AppContext]> {
+export class ListKeys extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "List a project's publishable keys (hashes are never shown)",
@@ -213,7 +213,7 @@ export class ListKeys extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class RevokeKey extends OpenAPIRoute<[AppContext]> {
+export class RevokeKey extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Revoke a publishable key",
@@ -230,7 +230,7 @@ export class RevokeKey extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class ListEventNames extends OpenAPIRoute<[AppContext]> {
+export class ListEventNames extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "List the project's registered event names",
@@ -245,7 +245,7 @@ export class ListEventNames extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class AddEventNames extends OpenAPIRoute<[AppContext]> {
+export class AddEventNames extends ApiRoute {
   schema = {
     tags: ["admin"],
     summary: "Register event names (existing names are left as they are)",

@@ -1,5 +1,5 @@
 // Activity report routes: DAU for a day (seed 002's shape), active users over time, and event counts by name.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { config } from "../env";
 import type { AppContext } from "../http/context";
@@ -12,7 +12,7 @@ import { reportProject } from "./report-scope";
 
 const project = z.string().optional().describe("Only for the operator token, which spans projects");
 
-export class GetDau extends OpenAPIRoute<[AppContext]> {
+export class GetDau extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Daily active users of one day (default: yesterday) in the project's time zone",
@@ -36,7 +36,7 @@ export class GetDau extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class GetActive extends OpenAPIRoute<[AppContext]> {
+export class GetActive extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Active users per day, ISO week (Monday first) or month, over [from, to]",
@@ -65,7 +65,7 @@ export class GetActive extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class GetEventsSummary extends OpenAPIRoute<[AppContext]> {
+export class GetEventsSummary extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Event counts by name over [from, to]",

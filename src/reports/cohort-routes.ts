@@ -1,5 +1,5 @@
 // POST /v1/reports/cohorts: weekly retention cohorts (seed 003), computed from stored events and cached for an hour.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -28,7 +28,7 @@ function instant(value: string, edge: "start" | "end", timeZone: string): number
   return t;
 }
 
-export class PostCohorts extends OpenAPIRoute<[AppContext]> {
+export class PostCohorts extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Weekly retention cohorts by sign-up (the project's signup_event) or first event",

@@ -1,6 +1,7 @@
 // Export routes: stream a small events range now (GET /v1/reports/events), or build any range into R2
 // (POST /v1/exports, GET /v1/exports/:id) and fetch it through a signed, expiring link (GET /v1/downloads/:export_id).
-import { contentJson, OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
+import { contentJson } from "chanfana";
 import { z } from "zod";
 import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
@@ -27,7 +28,7 @@ const fileResponse = (description: string) => ({
 });
 
 /** Seed 002's GET …/reports/events?format=csv|xlsx: a small range, streamed page by page into the response. */
-export class GetEventsExport extends OpenAPIRoute<[AppContext]> {
+export class GetEventsExport extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Events over [from, to] as a CSV or XLSX download, streamed directly (up to EXPORT_DIRECT_MAX_ROWS rows)",
@@ -110,7 +111,7 @@ async function viewOf(c: AppContext, r: ExportRecord, now: number): Promise<z.in
 }
 
 /** Seed 003's POST …/export: the file is built by the build_export job; poll GET /v1/exports/{id} for the link. */
-export class PostExport extends OpenAPIRoute<[AppContext]> {
+export class PostExport extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Export a report over [from, to] as CSV or XLSX, built in the background into R2 (project admins)",
@@ -156,7 +157,7 @@ export class PostExport extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class GetExport extends OpenAPIRoute<[AppContext]> {
+export class GetExport extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "An export's status and, once done, a signed download link valid for an hour (project admins)",
@@ -174,7 +175,7 @@ export class GetExport extends OpenAPIRoute<[AppContext]> {
 }
 
 /** Public: the signature is the credential. Served by the Worker from R2, as an attachment. */
-export class DownloadExport extends OpenAPIRoute<[AppContext]> {
+export class DownloadExport extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Download an export's file through the signed link GET /v1/exports/{id} hands out",

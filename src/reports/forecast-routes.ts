@@ -1,5 +1,5 @@
 // POST /v1/forecasts/popularity (seed 003): a resource's daily event counts → Holt / Holt-Winters forecast with intervals.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import type { AppContext } from "../http/context";
 import { errorResponses } from "../http/errors";
@@ -15,7 +15,7 @@ export const FORECAST_HISTORY_DAYS = 90;
 // All UTC offsets are multiples of 15 minutes: counts per 15-minute bucket map to local days exactly.
 const BUCKET_MS = 15 * 60_000;
 
-export class PostPopularityForecast extends OpenAPIRoute<[AppContext]> {
+export class PostPopularityForecast extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "Forecast a resource's daily events (Holt's linear trend; Holt-Winters weekly with ≥ 14 days of history)",

@@ -1,5 +1,5 @@
 // GET /v1/users/:user_id/analytics (seed 003): one person's activity, engagement and churn risk; a user reads only their own.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import { config } from "../env";
@@ -13,7 +13,7 @@ import { requireProject } from "../projects/projects";
 import { cachedReport, REPORT_TTL_SECONDS, reportCacheKey } from "./report-cache";
 import { analyzeUser, type UserEvent } from "./user-analytics";
 
-export class GetUserAnalytics extends OpenAPIRoute<[AppContext]> {
+export class GetUserAnalytics extends ApiRoute {
   schema = {
     tags: ["reports"],
     summary: "A user's activity by hour, top resource types and categories, engagement score and churn risk",
