@@ -1,5 +1,5 @@
 // The experiments admin API per project: create, read, list, update, start, stop, archive, and the change history.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -43,7 +43,7 @@ async function adminOf(c: AppContext, project: string) {
   return database(c.env.DB);
 }
 
-export class CreateExperiment extends OpenAPIRoute<[AppContext]> {
+export class CreateExperiment extends ApiRoute {
   schema = {
     tags: ["experiments"],
     summary: "Create an experiment (as a draft)",
@@ -59,7 +59,7 @@ export class CreateExperiment extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class ListExperiments extends OpenAPIRoute<[AppContext]> {
+export class ListExperiments extends ApiRoute {
   schema = {
     tags: ["experiments"],
     summary: "List the project's experiments",
@@ -74,7 +74,7 @@ export class ListExperiments extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class GetExperiment extends OpenAPIRoute<[AppContext]> {
+export class GetExperiment extends ApiRoute {
   schema = {
     tags: ["experiments"],
     summary: "Read an experiment",
@@ -89,7 +89,7 @@ export class GetExperiment extends OpenAPIRoute<[AppContext]> {
   }
 }
 
-export class UpdateExperiment extends OpenAPIRoute<[AppContext]> {
+export class UpdateExperiment extends ApiRoute {
   schema = {
     tags: ["experiments"],
     summary: "Change an experiment. While it runs, new weights or allocation keep every unit in its variant (409 would_reassign_units otherwise)",
@@ -109,7 +109,7 @@ export class UpdateExperiment extends OpenAPIRoute<[AppContext]> {
 const transitionBody = z.object({ expected_version: z.number().int().min(1).optional() });
 
 function transitionRoute(transition: Transition, summary: string) {
-  return class extends OpenAPIRoute<[AppContext]> {
+  return class extends ApiRoute {
     schema = {
       tags: ["experiments"],
       summary,
@@ -131,7 +131,7 @@ export const StartExperiment = transitionRoute("start", "Start (or resume) an ex
 export const StopExperiment = transitionRoute("stop", "Stop an experiment: assignment answers the control, not in the experiment; results stay readable");
 export const ArchiveExperiment = transitionRoute("archive", "Archive a draft or stopped experiment: it can no longer change or run");
 
-export class GetExperimentHistory extends OpenAPIRoute<[AppContext]> {
+export class GetExperimentHistory extends ApiRoute {
   schema = {
     tags: ["experiments"],
     summary: "Every change to an experiment: who changed what, when (newest first)",
