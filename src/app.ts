@@ -11,7 +11,7 @@ import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PutDecisionType } from "./decisions";
-import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, ListExperiments, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
+import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
@@ -64,6 +64,9 @@ export function createApp() {
   app.use("/v1/decisions/*", bearerCaller, rateLimit("decide"), jsonBody);
   openapi.post("/v1/decisions", PostDecision);
   openapi.get("/v1/decisions/:id", GetDecision);
+  // Experiments: assignment is a hot path like decisions (users ask for their own); results are the project admins'.
+  app.on("POST", "/v1/experiments/:key/assignment", bearerCaller, rateLimit("decide"), jsonBody);
+  openapi.post("/v1/experiments/:key/assignment", PostAssignment);
   app.use("/v1/learning/*", bearerCaller, rateLimit("admin"), adminOnly);
   openapi.get("/v1/learning/status", GetLearningStatus);
 

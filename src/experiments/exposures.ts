@@ -1,0 +1,56 @@
+// Exposures: one `$exposure` event per unit and experiment, sent through the events queue like any ingested event.
+import type { Env } from "../env";
+import { TtlCache } from "../http/ttl-cache";
+import { derivedEventId } from "../ingest/event-ids";
+import type { EventRow } from "../ingest/event-schema";
+import { enqueueEvents } from "../ingest/enqueue";
+
+export const EXPOSURE_EVENT = "$exposure";
+/** Exposure events carry the experiment in resource_type/resource_id, which the events table indexes by project. */
+export const EXPOSURE_RESOURCE_TYPE = "experiment";
+
+/**
+ * The event id is derived from (project, experiment, unit), so every exposure of a unit is the same event: the
+ * consumer's ON CONFLICT (project_id, event_id) DO NOTHING keeps the first one written and drops every repeat.
+ * "Once per unit" is a property of storage, not of this isolate's memory.
+ */
+export async function exposureRow(a: { projectId: string; experimentId: string; experimentKey: string; variant: string; storedUnitId: string; attributes: Record<string, unknown> | undefined; now: number }): Promise<EventRow> {
+  return {
+    event_id: await derivedEventId(a.projectId, `${EXPOSURE_EVENT}\u0000${a.experimentId}\u0000${a.storedUnitId}`, 0),
+    project_id: a.projectId,
+    event_name: EXPOSURE_EVENT,
+    occurred_at: a.now,
+    received_at: a.now,
+    user_id: a.storedUnitId,
+    // A bearer token (a user's own sub, or a backend/admin naming the unit) asked: as ingest marks such ids.
+    user_identified: 1,
+    client_session_id: null,
+    request_id: null,
+    resource_type: EXPOSURE_RESOURCE_TYPE,
+    resource_id: a.experimentId,
+    decision_id: null,
+    policy_id: null,
+    src: "assignment",
+    context: a.attributes && Object.keys(a.attributes).length > 0 ? JSON.stringify(a.attributes) : null,
+    properties: JSON.stringify({ experiment_key: a.experimentKey, variant: a.variant }),
+    country: null,
+    browser: null,
+    os: null,
+    device_type: null,
+  };
+}
+
+// Saves the queue send for a unit this isolate has exposed lately; D1 dedupes whatever other isolates send.
+const recentlySent = new TtlCache<true>(50_000);
+const RECENT_MS = 3_600_000;
+
+/** Enqueues the exposure unless this isolate sent it within the hour. A refused send is forgotten, so a retry resends. */
+export async function recordExposure(env: Env, row: EventRow): Promise<void> {
+  if (recentlySent.get(row.event_id)) return;
+  recentlySent.set(row.event_id, true, RECENT_MS);
+  const { refused, error } = await enqueueEvents(env.EVENTS_QUEUE, [row]);
+  if (refused.length > 0) {
+    recentlySent.delete(row.event_id);
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+}
