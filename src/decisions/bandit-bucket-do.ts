@@ -11,7 +11,7 @@ import { policyFor } from "./policies";
 import type { PolicyDecision, PolicyKind, PolicyParams } from "./policies/policy";
 
 /** What the Worker knows of a decision before the policy has chosen: everything the row holds but the choice. */
-export type DecisionDraft = Pick<DecisionRow, "id" | "project_id" | "decision_type" | "unit_id" | "bucket" | "context" | "resource_type" | "resource_id" | "request_id" | "simulated">;
+export type DecisionDraft = Pick<DecisionRow, "id" | "project_id" | "decision_type" | "unit_id" | "bucket" | "context" | "resource_type" | "resource_id" | "request_id" | "simulated" | "experiment_id">;
 
 export type BucketDecideRequest = {
   key: BucketKey;

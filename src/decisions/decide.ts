@@ -26,6 +26,7 @@ export type DecideRequest = {
   resource_id?: string;
   request_id?: string;
   simulated?: boolean;
+  experiment_id?: string;
 };
 
 export type DecideOptions = {
@@ -93,6 +94,7 @@ export async function decide(env: Env, projectId: string, asked: DecideRequest, 
     resource_id: req.resource_id ?? null,
     request_id: req.request_id ?? null,
     simulated: req.simulated ? 1 : 0,
+    experiment_id: req.experiment_id ?? null,
   };
   const requestId = req.request_id;
   const claims = requestId === undefined ? null : claimsStub(env, projectId, requestId, cfg.REQUEST_CLAIM_SHARDS);

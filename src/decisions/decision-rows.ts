@@ -17,12 +17,14 @@ export type DecisionRow = {
   resource_id: string | null;
   request_id: string | null;
   simulated: 0 | 1;
+  /** The experiment the caller decided under; absent from rows a bucket logged before the column existed. */
+  experiment_id: string | null;
   created_at: number;
 };
 
 const COLUMNS = [
   "id", "project_id", "decision_type", "unit_id", "bucket", "action", "policy_id", "policy_version", "propensity",
-  "explored", "context", "resource_type", "resource_id", "request_id", "simulated", "created_at",
+  "explored", "context", "resource_type", "resource_id", "request_id", "simulated", "experiment_id", "created_at",
 ] as const;
 
 /**

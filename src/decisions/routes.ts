@@ -44,6 +44,7 @@ const POST_DECISION_SCHEMA = {
             resource_id: z.string().min(1).max(128).optional(),
             request_id: z.string().min(1).max(128).optional().describe("Idempotency key: the same request_id returns the same decision"),
             simulated: z.boolean().optional().describe("Marks decisions made for simulations; learning ignores them"),
+            experiment_id: z.uuid().optional().describe("The experiment this decision is made under (the experiment_id an assignment answered); stored on the decision"),
           }),
         },
       },
@@ -69,7 +70,7 @@ const GET_DECISION_SCHEMA = {
   responses: {
     "200": jsonResponse(
       "The decision as recorded",
-      decisionSchema.extend({ unit_id: z.string(), context: z.record(z.string(), z.unknown()).nullable(), resource_type: z.string().nullable(), resource_id: z.string().nullable(), request_id: z.string().nullable(), simulated: z.boolean(), created_at: z.string() }),
+      decisionSchema.extend({ unit_id: z.string(), context: z.record(z.string(), z.unknown()).nullable(), resource_type: z.string().nullable(), resource_id: z.string().nullable(), request_id: z.string().nullable(), simulated: z.boolean(), experiment_id: z.string().nullable(), created_at: z.string() }),
     ),
     ...errorResponses(401, 403, 404),
   },
@@ -91,6 +92,8 @@ export class GetDecision extends ApiRoute {
       resource_id: row.resource_id,
       request_id: row.request_id,
       simulated: row.simulated === 1,
+      // Rows recorded before experiment_id existed have no such key in a bucket's log.
+      experiment_id: row.experiment_id ?? null,
       created_at: new Date(row.created_at).toISOString(),
     };
   }

@@ -15,7 +15,7 @@ function decideRequest(key: BucketKey, seed: string | undefined = "s-1", now = D
   const draft = {
     id: newDecisionId(bucketStub(key).id.toString()),
     project_id: key.projectId, decision_type: key.decisionType, unit_id: "u1", bucket: key.bucket,
-    context: null, resource_type: null, resource_id: null, request_id: null, simulated: 0 as const,
+    context: null, resource_type: null, resource_id: null, request_id: null, simulated: 0 as const, experiment_id: null,
   };
   return { key, kind: "thompson", actions: ["pre_generate", "on_demand"], params, fallback: { policyId: "image_pregen_bandit_v0", params: {} }, now, policyStartedAt, seed, draft };
 }

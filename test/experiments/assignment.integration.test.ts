@@ -1,6 +1,8 @@
 // POST /v1/experiments/:key/assignment in workerd: deterministic, sticky across weight changes, exposures once per unit.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { asOperator, bearer, json, newProject, waitForEvents } from "../helpers/api";
+import { asOperator, bearer, call, json, newProject, waitForEvents } from "../helpers/api";
+import { flushDecisions } from "../helpers/decisions";
 import { chooseVariant, hashV2 } from "../../src/experiments/bucketing";
 import { assign, createExperiment, patchExperiment, startedExperiment, transition } from "./helpers";
 
@@ -104,5 +106,28 @@ describe("experiment assignment", () => {
     expect(noToken.status).toBe(401);
     const wrongProject = await json(`/v1/experiments/guard/assignment?project=${other.id}`, { unit_id: "bob" }, bearer(p.admin));
     expect(wrongProject.status).toBe(403);
+  });
+});
+
+describe("decisions under an experiment", () => {
+  it("carry the experiment_id the assignment answered, in the decision's row and its read", async () => {
+    const p = await newProject();
+    const e = await startedExperiment(p.id, p.admin, "pregen", { decision_type: "image_pregen" });
+    const assigned = (await assign("pregen", p.admin, "idea-7")).body;
+    const res = await json("/v1/decisions", { decision_type: "image_pregen", unit_id: "idea-7", context: { post_type: "reel" }, experiment_id: assigned.experiment_id }, bearer(p.admin));
+    expect(res.status).toBe(200);
+    const decision = (await res.json()) as { decision_id: string };
+    await flushDecisions();
+    const row = await env.DB.prepare("SELECT experiment_id FROM decisions WHERE project_id = ?1 AND id = ?2").bind(p.id, decision.decision_id).first<{ experiment_id: string }>();
+    expect(row).toEqual({ experiment_id: e.id });
+    const read = await call(`/v1/decisions/${decision.decision_id}`, { headers: bearer(p.admin) });
+    expect(await read.json()).toMatchObject({ decision_id: decision.decision_id, experiment_id: e.id });
+
+    const outside = await json("/v1/decisions", { decision_type: "image_pregen", unit_id: "idea-8", context: {} }, bearer(p.admin));
+    const outsideId = ((await outside.json()) as { decision_id: string }).decision_id;
+    expect(await (await call(`/v1/decisions/${outsideId}`, { headers: bearer(p.admin) })).json()).toMatchObject({ experiment_id: null });
+
+    const bad = await json("/v1/decisions", { decision_type: "image_pregen", unit_id: "idea-9", context: {}, experiment_id: "not-an-id" }, bearer(p.admin));
+    expect([bad.status, ((await bad.json()) as { error: { code: string } }).error.code]).toEqual([400, "validation_failed"]);
   });
 });
