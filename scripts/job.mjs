@@ -65,6 +65,14 @@ const JOBS = {
       as_of: "ISO time or epoch ms: what 'today' is (default: now)",
     },
   },
+  compute_experiment_results: {
+    description: "Per variant, metric and exposure day, the sums GET /v1/experiments/:key/results reads: recomputes only days whose metric window has not closed",
+    params: {
+      project: "string: one project (default: every project)",
+      experiment: "string: one experiment's key (with --project)",
+      as_of: "ISO time or epoch ms: the time windows close as of (default: now)",
+    },
+  },
   build_export: {
     description: "Writes one export (POST /v1/exports) to R2: pages of rows through a multipart upload, continued through the jobs queue",
     params: {

@@ -11,7 +11,7 @@ import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PutDecisionType } from "./decisions";
-import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
+import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
@@ -67,6 +67,8 @@ export function createApp() {
   // Experiments: assignment is a hot path like decisions (users ask for their own); results are the project admins'.
   app.on("POST", "/v1/experiments/:key/assignment", bearerCaller, rateLimit("decide"), jsonBody);
   openapi.post("/v1/experiments/:key/assignment", PostAssignment);
+  app.on("GET", "/v1/experiments/:key/results", bearerCaller, rateLimit("report"), adminOnly);
+  openapi.get("/v1/experiments/:key/results", GetExperimentResults);
   app.use("/v1/learning/*", bearerCaller, rateLimit("admin"), adminOnly);
   openapi.get("/v1/learning/status", GetLearningStatus);
 

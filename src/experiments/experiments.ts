@@ -1,11 +1,11 @@
 // Experiments in D1: create, read (cached in the isolate for assignment), list, and versioned changes with history.
 import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { experimentChanges, experiments } from "../db/schema";
+import { experimentChanges, experimentResults, experiments } from "../db/schema";
 import { ApiError } from "../http/errors";
 import { TtlCache } from "../http/ttl-cache";
 import type { VariantRanges } from "./bucketing";
-import type { Experiment, ExperimentStatus, Metric, Variant } from "./experiment-config";
+import { experimentMetrics, type Experiment, type ExperimentStatus, type Metric, type Variant } from "./experiment-config";
 import { diffExperiments } from "./experiment-rules";
 
 type Row = typeof experiments.$inferSelect;
@@ -130,10 +130,14 @@ export async function saveExperiment(db: Database, before: Experiment, next: Exp
   const changes = diffExperiments(experimentView(before), experimentView(next));
   delete changes.version;
   delete changes.updated_at;
+  // A metric whose definition changed under the same key: its computed days measured something else, so they go.
+  const old = new Map(experimentMetrics(before).map((m) => [m.key, JSON.stringify(m)]));
+  const redefined = experimentMetrics(next).filter((m) => old.has(m.key) && old.get(m.key) !== JSON.stringify(m)).map((m) => m.key);
   try {
     await db.batch([
       db.insert(experimentChanges).values({ experimentId: next.id, version: next.version, projectId: next.projectId, action, changedBy, changes: JSON.stringify(changes), createdAt: next.updatedAt }),
       db.update(experiments).set(toRow(next)).where(and(eq(experiments.id, next.id), eq(experiments.version, before.version))),
+      ...redefined.map((metric) => db.delete(experimentResults).where(and(eq(experimentResults.experimentId, next.id), eq(experimentResults.metric, metric)))),
     ]);
   } catch (err) {
     if (isConflict(err)) throw new ApiError(409, "version_conflict", "The experiment changed while this change was being written; read it again and retry");

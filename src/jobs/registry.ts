@@ -5,6 +5,7 @@ import type { JobDefinition } from "./job";
 import { rollupDailyMetrics } from "../reports/rollup-daily-metrics";
 import { purgeAnalyticsEventsJob } from "./purge-analytics-events";
 import { buildExport, purgeExpiredExports } from "../reports/exports";
+import { computeExperimentResults } from "../experiments";
 
 export const JOBS: Record<string, JobDefinition> = {
   [buildBanditDataset.name]: buildBanditDataset as JobDefinition,
@@ -13,4 +14,5 @@ export const JOBS: Record<string, JobDefinition> = {
   [rollupDailyMetrics.name]: rollupDailyMetrics as JobDefinition,
   [buildExport.name]: buildExport as JobDefinition,
   [purgeExpiredExports.name]: purgeExpiredExports as JobDefinition,
+  [computeExperimentResults.name]: computeExperimentResults as JobDefinition,
 };

@@ -8,6 +8,8 @@ export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
   "7 * * * *": [
     { job: "build_bandit_dataset", params: {} },
     { job: "rebuild_bandit_stats", params: {} },
+    // Experiment results: recomputes the exposure days whose metric windows are still open (docs/experiments.md).
+    { job: "compute_experiment_results", params: {} },
   ],
   // Daily: roll up the last closed days (each project's own midnight), then raw-event retention
   // (EVENT_RETENTION_DAYS); rollups, outcomes and arm statistics are kept.
