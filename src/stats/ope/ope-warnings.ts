@@ -1,6 +1,6 @@
 // When not to trust an off-policy estimate: few rounds, a small effective sample size, propensities near zero.
 
-export type OpeWarning = { code: "few_rounds" | "small_ess" | "propensity_near_zero" | "no_overlap"; message: string };
+export type OpeWarning = { code: "few_rounds" | "small_ess" | "propensity_near_zero" | "no_overlap" | "unlogged_actions" | "no_rounds"; message: string };
 
 export const OPE_THRESHOLDS = {
   /** Below this many rounds no interval here means much. */
