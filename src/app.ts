@@ -10,7 +10,7 @@ import { jsonBody } from "./http/json-body";
 import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
-import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PutDecisionType } from "./decisions";
+import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PostLearningEvaluate, PutDecisionType } from "./decisions";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
@@ -63,8 +63,9 @@ export function createApp() {
   app.use("/v1/decisions/*", bearerCaller, rateLimit("decide"), jsonBody);
   openapi.post("/v1/decisions", PostDecision);
   openapi.get("/v1/decisions/:id", GetDecision);
-  app.use("/v1/learning/*", bearerCaller, rateLimit("admin"), adminOnly);
+  app.use("/v1/learning/*", bearerCaller, rateLimit("admin"), adminOnly, jsonBody);
   openapi.get("/v1/learning/status", GetLearningStatus);
+  openapi.post("/v1/learning/evaluate", PostLearningEvaluate);
 
   // Reports (project admins), rate limited as seed 003's reporting routes.
   app.use("/v1/reports/*", bearerCaller, rateLimit("report"), adminOnly, jsonBody);
