@@ -10,7 +10,7 @@ import { jsonBody } from "./http/json-body";
 import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
-import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PutDecisionType } from "./decisions";
+import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PostLearningEvaluate, PutDecisionType } from "./decisions";
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
@@ -69,8 +69,9 @@ export function createApp() {
   openapi.post("/v1/experiments/:key/assignment", PostAssignment);
   app.on("GET", "/v1/experiments/:key/results", bearerCaller, rateLimit("report"), adminOnly);
   openapi.get("/v1/experiments/:key/results", GetExperimentResults);
-  app.use("/v1/learning/*", bearerCaller, rateLimit("admin"), adminOnly);
+  app.use("/v1/learning/*", bearerCaller, rateLimit("admin"), adminOnly, jsonBody);
   openapi.get("/v1/learning/status", GetLearningStatus);
+  openapi.post("/v1/learning/evaluate", PostLearningEvaluate);
 
   // Reports (project admins), rate limited as seed 003's reporting routes.
   app.use("/v1/reports/*", bearerCaller, rateLimit("report"), adminOnly, jsonBody);

@@ -58,6 +58,7 @@ describe("operations surface", () => {
         "/v1/admin/projects/{project}/event-names",
         "/v1/admin/dead-letters",
         "/v1/admin/dead-letters/replay",
+        "/v1/learning/evaluate",
       ]),
     );
     expect(Object.keys(doc.paths["/v1/events"]!.post!.responses)).toEqual(expect.arrayContaining(["202", "400", "401", "403", "413", "429", "503"]));

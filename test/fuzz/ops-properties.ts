@@ -7,7 +7,7 @@ import { fuzzRoute, fuzzTimeout } from "./fuzz-kit";
 
 /** Every route template of the app, with its parameters as generated segments. */
 const KNOWN_PATHS = [
-  "/healthz", "/v1/status", "/openapi.json", "/docs", "/__bench/noop", "/v1/events", "/v1/collect", "/v1/decisions", "/v1/decisions/:x", "/v1/learning/status",
+  "/healthz", "/v1/status", "/openapi.json", "/docs", "/__bench/noop", "/v1/events", "/v1/collect", "/v1/decisions", "/v1/decisions/:x", "/v1/learning/status", "/v1/learning/evaluate",
   "/v1/reports/dau", "/v1/reports/active", "/v1/reports/events/summary", "/v1/reports/events", "/v1/reports/cohorts", "/v1/exports", "/v1/exports/:x",
   "/v1/downloads/:x", "/v1/forecasts/popularity", "/v1/users/:x/analytics", "/v1/admin/projects", "/v1/admin/projects/:x", "/v1/admin/projects/:x/keys",
   "/v1/admin/projects/:x/keys/:x", "/v1/admin/projects/:x/event-names", "/v1/admin/projects/:x/decision-types", "/v1/admin/projects/:x/decision-types/:x",
