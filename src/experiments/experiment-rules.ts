@@ -136,6 +136,10 @@ export function applyTransition(current: Experiment, transition: Transition, now
     const hint = transition === "archive" && current.status === "running" ? " (stop it first)" : "";
     throw new ApiError(409, "invalid_transition", `Cannot ${transition} an experiment that is ${current.status}${hint}`);
   }
+  // Bandit allocation (traffic following a Thompson policy) is not built yet: such a draft can be kept, not run.
+  if (transition === "start" && current.allocation === "bandit") {
+    throw new ApiError(409, "allocation_not_supported", 'allocation "bandit" is not available yet: change the draft to "fixed" to run it');
+  }
   return {
     ...current,
     status: TO[transition],
