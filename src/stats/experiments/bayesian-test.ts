@@ -53,6 +53,9 @@ function effectivePrior(config: TestConfig, controlMean: number): GaussianPrior 
   const prior = config.prior_effect ?? DEFAULT_PRIOR;
   const priorType = config.prior_type ?? "relative";
   if (config.difference_type === priorType) return prior;
+  // gbstats divides by zero here (a ZeroDivisionError, or a zero prior variance); a relative prior says nothing about
+  // an absolute effect on a zero baseline, so it is dropped instead.
+  if (controlMean === 0) return { ...prior, proper: false };
   const scale = priorType === "relative" ? Math.abs(controlMean) : 1 / Math.abs(controlMean);
   return { mean: prior.mean * scale, variance: prior.variance * scale * scale, proper: prior.proper };
 }

@@ -244,6 +244,15 @@ describe("compareArms, gbstats' guards and rules beyond the vectors", () => {
     expect(absolutePrior.uplift.stddev).toBeCloseTo(relativePrior.uplift.stddev, 12);
   });
 
+  it("a relative proper prior on an absolute difference with a zero control mean is dropped, not divided by zero", () => {
+    const control: ArmData = { type: "mean", n: 100, sum: 0, sum_squares: 400 };
+    const treatment: ArmData = { type: "mean", n: 100, sum: 50, sum_squares: 500 };
+    const config: TestConfig = { engine: "bayesian", difference_type: "absolute" };
+    const proper = compareArms(control, treatment, { ...config, prior_effect: { mean: 0, variance: 0.01, proper: true } });
+    expect(proper).toEqual(compareArms(control, treatment, config));
+    expect(Number.isFinite(proper.expected) && Number.isFinite(proper.chance_to_win!)).toBe(true);
+  });
+
   it("refuses arms of different kinds and meaningless settings", () => {
     const mean: ArmData = { type: "mean", n: 10, sum: 5, sum_squares: 9 };
     expect(() => compareArms(proportion(10, 5), mean, frequentist("relative"))).toThrow(TypeError);
