@@ -14,7 +14,7 @@ export const HopFloor = instrumentDurableObject(RealHopFloor);
 const instrumented = instrumentWorker(worker);
 // The floor plus one hop, through the same wrappers (the hop is counted and modelled like a bucket call).
 const hopFloor = instrumentWorker<Env & { BENCH_HOP: DurableObjectNamespace<RealHopFloor> }>({
-  fetch: (request, env, ctx) => hopThenFloor(request as Request, env, (r) => worker.fetch!(r as never, env, ctx)),
+  fetch: (request, env, ctx) => hopThenFloor(request as Request, env, async (r) => worker.fetch!(r as never, env, ctx)),
 });
 
 export default {

@@ -1,4 +1,4 @@
-// Gamma and Beta special functions: log Γ, log B, the regularized incomplete beta I_x(a,b) and the Beta distribution's pdf, cdf and quantile.
+// Gamma and Beta special functions: log Γ, log B, the regularized incomplete gamma Q(a,x) and beta I_x(a,b), and the Beta distribution's pdf, cdf and quantile.
 
 const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -23,14 +23,20 @@ export function logGamma(x: number): number {
 
 /**
  * ln B(a, b). For large arguments ln Γ(a) + ln Γ(b) − ln Γ(a+b) subtracts numbers near (a+b)·ln(a+b) and loses
- * their rounding error (1e-8 at a+b = 1e6), which the pdf then carries as a relative error; so when both are ≥ 10
+ * their rounding error (1e-8 at a+b = 1e6), which the pdf then carries as a relative error; so when either is ≥ 10
  * this uses Stirling's form with the correction terms, as R's lbeta does (Loader; Abramowitz & Stegun 6.1.41).
  */
 export function logBeta(a: number, b: number): number {
   assertShape(a, b);
   const p = Math.min(a, b);
   const q = Math.max(a, b);
-  if (p < 10) return logGamma(a) + logGamma(b) - logGamma(a + b);
+  if (q < 10) return logGamma(a) + logGamma(b) - logGamma(a + b);
+  if (p < 10) {
+    // Only q is large (Student t with ν/2 = 5e11 has B(1/2, ν/2)): ln Γ(q) − ln Γ(p+q) by Stirling's form, so the
+    // two huge ln Γ never get subtracted (R's lbeta again).
+    const corr = stirlingCorrection(q) - stirlingCorrection(p + q);
+    return logGamma(p) + corr + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-p / (p + q));
+  }
   const corr = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q);
   return -0.5 * Math.log(q) + LN_SQRT_2PI + corr + (p - 0.5) * Math.log(p / (p + q)) + q * Math.log1p(-p / (p + q));
 }
@@ -68,6 +74,56 @@ export function incompleteBetaFromLogs(x: number, lnX: number, ln1mX: number, a:
 
 const CF_EPS = 1e-15;
 const CF_TINY = 1e-300;
+
+/**
+ * Q(a, x) = Γ(a, x)/Γ(a), the regularized upper incomplete gamma (so P(X > x) for X ~ Gamma(a, 1)): Numerical
+ * Recipes' gser below x < a + 1 (Q = 1 − series) and gcf above it (the continued fraction by modified Lentz), each
+ * on the side where it converges fast and where the value it returns does not come from a difference near 1.
+ */
+export function regularizedGammaQ(a: number, x: number): number {
+  if (!(a > 0 && Number.isFinite(a))) throw new RangeError(`regularizedGammaQ needs a finite a > 0, got ${a}`);
+  if (Number.isNaN(x)) throw new RangeError("regularizedGammaQ needs a number x");
+  if (x <= 0) return 1;
+  if (x === Infinity) return 0;
+  const lnFront = a * Math.log(x) - x - logGamma(a);
+  if (x < a + 1) return 1 - gammaSeries(a, x, lnFront);
+  return lnFront < -745 ? 0 : Math.exp(lnFront) * gammaContinuedFraction(a, x);
+}
+
+/** P(a, x) = 1 − Q(a, x) by its power series, x^a e^-x/Γ(a) · Σ x^k/(a(a+1)…(a+k)); used for x < a + 1. */
+function gammaSeries(a: number, x: number, lnFront: number): number {
+  let ap = a;
+  let term = 1 / a;
+  let sum = term;
+  for (let k = 0; k < 10_000; k++) {
+    ap += 1;
+    term *= x / ap;
+    sum += term;
+    if (Math.abs(term) < Math.abs(sum) * CF_EPS) return sum * Math.exp(lnFront);
+  }
+  throw new Error(`incomplete gamma series did not converge for a=${a}, x=${x}`);
+}
+
+/** NR's gcf: the continued fraction for Q(a,x)·Γ(a)/(x^a e^-x), used for x ≥ a + 1. */
+function gammaContinuedFraction(a: number, x: number): number {
+  let b = x + 1 - a;
+  let c = 1 / CF_TINY;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 10_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < CF_TINY) d = CF_TINY;
+    c = b + an / c;
+    if (Math.abs(c) < CF_TINY) c = CF_TINY;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < CF_EPS) return h;
+  }
+  throw new Error(`incomplete gamma continued fraction did not converge for a=${a}, x=${x}`);
+}
 
 /** NR's betacf: the continued fraction for I_x(a,b)·a/(x^a(1−x)^b/B); it needs O(√max(a,b)) terms near the mean. */
 function betaContinuedFraction(x: number, a: number, b: number): number {

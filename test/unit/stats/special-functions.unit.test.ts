@@ -5,6 +5,7 @@ import {
   betaQuantile,
   logBeta,
   logGamma,
+  regularizedGammaQ,
   regularizedIncompleteBeta as I,
 } from "../../../src/stats/special-functions";
 
@@ -61,6 +62,55 @@ describe("logBeta", () => {
       expect(logBeta(a, b)).toBeCloseTo(logBeta(b, a), 12);
       expect(Math.abs(logBeta(a, b) - (logGamma(a) + logGamma(b) - logGamma(a + b)))).toBeLessThan(1e-11);
     }
+  });
+});
+
+describe("logBeta with one small and one huge argument (Student t at large ν)", () => {
+  it("B(1, q) = 1/q and B(2, q) = 1/(q(q+1)) exactly, up to q = 1e15", () => {
+    for (const q of [12, 1e3, 1e6, 1e9, 1e12, 1e15]) {
+      expect(Math.abs(logBeta(1, q) + Math.log(q))).toBeLessThan(1e-13 * Math.log(q));
+      expect(Math.abs(logBeta(q, 2) + Math.log(q) + Math.log1p(q))).toBeLessThan(1e-13 * Math.log(q));
+    }
+  });
+
+  it("B(1/2, q) = √π·Γ(q)/Γ(q + 1/2) agrees with ln Γ where that is still exact (q = 20)", () => {
+    const direct = 0.5 * Math.log(Math.PI) + logGamma(20) - logGamma(20.5);
+    expect(Math.abs(logBeta(0.5, 20) - direct)).toBeLessThan(1e-13);
+  });
+});
+
+describe("regularizedGammaQ", () => {
+  /** Q(n, x) for integer n is the Poisson probability P(N < n) with mean x: e^-x Σ_{k<n} x^k/k!. */
+  const poissonBelow = (n: number, x: number) => {
+    let term = Math.exp(-x);
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      sum += term;
+      term *= x / (k + 1);
+    }
+    return sum;
+  };
+
+  it("Q(1, x) = e^-x on both sides of the series/continued-fraction switch", () => {
+    for (const x of [1e-8, 0.3, 1.9, 2.1, 10, 300]) expect(relErr(regularizedGammaQ(1, x), Math.exp(-x))).toBeLessThan(1e-13);
+  });
+
+  it("Q(n, x) = P(Poisson(x) < n) for integer n", () => {
+    for (const [n, x] of [[2, 0.5], [3, 2.5], [5, 4], [5, 7], [20, 15], [20, 30]] as const) {
+      expect(relErr(regularizedGammaQ(n, x), poissonBelow(n, x))).toBeLessThan(1e-12);
+    }
+  });
+
+  it("Q(1/2, u²) = erfc(u): erfc(1) = 0.15729920705028513 (A&S Table 7.1)", () => {
+    expect(relErr(regularizedGammaQ(0.5, 1), 0.15729920705028513)).toBeLessThan(1e-13);
+  });
+
+  it("is 1 at x ≤ 0, 0 at ∞, and rejects a bad shape", () => {
+    expect(regularizedGammaQ(2, 0)).toBe(1);
+    expect(regularizedGammaQ(2, Infinity)).toBe(0);
+    expect(regularizedGammaQ(2, 2000)).toBe(0);
+    expect(() => regularizedGammaQ(0, 1)).toThrow(RangeError);
+    expect(() => regularizedGammaQ(1, NaN)).toThrow(RangeError);
   });
 });
 
