@@ -14,6 +14,8 @@ type Results = {
   recommendation: string;
   freshness: { computed_at: string | null; days: number; final_days: number; first_day: string | null };
   statistics: string | null;
+  srm: { p_value: number; flagged: boolean; expected_weights: number[] } | null;
+  comparisons: Array<{ variant_id: string; absolute_lift: { estimate: number }; relative_lift: { estimate: number }; p_value: number; significant: boolean; chance_to_beat_control: number }>;
   error?: { code: string };
 };
 
@@ -89,6 +91,14 @@ describe("experiment results, end to end", () => {
       ["control", control.units, control.converted, (100 * control.converted) / control.units],
       ["treatment", treatment.units, treatment.converted, (100 * treatment.converted) / treatment.units],
     ]);
+
+    // The comparison is computed from those sums: 24 units cannot show a winner.
+    const rate = (x: { units: number; converted: number }) => x.converted / x.units;
+    expect(primary.body).toMatchObject({ statistics: "computed", winner_variant_id: null, is_significant: false, srm: { flagged: false, expected_weights: [0.5, 0.5] } });
+    expect(primary.body.recommendation).toMatch(/^Not enough evidence/);
+    expect(primary.body.comparisons).toHaveLength(1);
+    expect(primary.body.comparisons[0]!.variant_id).toBe("treatment");
+    expect(primary.body.comparisons[0]!.absolute_lift.estimate).toBeCloseTo(rate(treatment) - rate(control), 12);
 
     const revenue = await results("e2e", p.admin, "?metric=revenue");
     expect(revenue.body.variants.map((v) => [v.sum, v.mean, v.conversions])).toEqual([
