@@ -1,5 +1,5 @@
 // POST /v1/learning/evaluate: reads a window of logged decisions with their final outcomes and answers a candidate policy's off-policy estimates.
-import { OpenAPIRoute } from "chanfana";
+import { ApiRoute } from "../http/api-route";
 import { z } from "zod";
 import { database } from "../db/client";
 import type { AppContext } from "../http/context";
@@ -61,7 +61,7 @@ const SCHEMA = {
   responses: { "200": jsonResponse("The estimates beside the logging policy's value", responseSchema), ...errorResponses(400, 401, 403, 404, 429) },
 };
 
-export class PostLearningEvaluate extends OpenAPIRoute<[AppContext]> {
+export class PostLearningEvaluate extends ApiRoute {
   schema = SCHEMA;
   async handle(c: AppContext) {
     const { body, query } = await this.getValidatedData<typeof this.schema>();
