@@ -76,13 +76,14 @@ describe("the schedule table", () => {
     for (const runs of Object.values(SCHEDULE)) for (const run of runs) expect(JOBS[run.job]).toBeDefined();
   });
 
-  it("runs the hourly learning jobs from the cron, in order, recorded with trigger 'cron', and each succeeds", async () => {
+  it("runs the hourly learning and experiment jobs from the cron, in order, recorded with trigger 'cron', and each succeeds", async () => {
     const since = await lastCronRun();
     await worker.scheduled(createScheduledController({ cron: "7 * * * *", scheduledTime: Date.now() }), env, createExecutionContext());
     // Nothing has outcomes here, so the rebuild skips; the point is that neither run failed.
     expect(await cronRunsAfter(since)).toEqual([
       { job: "build_bandit_dataset", status: "ok", message: expect.any(String) },
       { job: "rebuild_bandit_stats", status: "skipped", message: "no policy had enough fresh outcomes" },
+      { job: "compute_experiment_results", status: "ok", message: expect.stringContaining("experiments:") },
     ]);
   });
 
@@ -106,6 +107,7 @@ describe("the schedule table", () => {
     expect(await cronRunsAfter(since)).toEqual([
       { job: "build_bandit_dataset", status: "failed", message: expect.stringContaining("outcome refused by the test") },
       { job: "rebuild_bandit_stats", status: "skipped", message: "no policy had enough fresh outcomes" },
+      { job: "compute_experiment_results", status: "ok", message: expect.stringContaining("experiments:") },
     ]);
   });
 });
