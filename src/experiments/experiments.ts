@@ -1,5 +1,5 @@
 // Experiments in D1: create, read (cached in the isolate for assignment), list, and versioned changes with history.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { experimentChanges, experimentResults, experiments } from "../db/schema";
 import { ApiError } from "../http/errors";
@@ -100,10 +100,13 @@ export async function listExperiments(db: Database, projectId: string, status?: 
   return (await db.select().from(experiments).where(where).orderBy(experiments.key).all()).map(fromRow);
 }
 
-/** Every running experiment of every project (or one), for the results job. */
-export async function runningOrRecentExperiments(db: Database, projectId?: string): Promise<Experiment[]> {
-  const rows = await db.select().from(experiments).where(projectId ? eq(experiments.projectId, projectId) : undefined).all();
-  return rows.map(fromRow).filter((e) => e.startedAt !== null && e.status !== "archived");
+/**
+ * Every experiment that has ever started, of every project (or one), for the results job: archived ones too, whose
+ * last days may still be waiting for their metric windows to close (the job skips days once final).
+ */
+export async function startedExperiments(db: Database, projectId?: string): Promise<Experiment[]> {
+  const rows = await db.select().from(experiments).where(projectId ? and(eq(experiments.projectId, projectId), isNotNull(experiments.startedAt)) : isNotNull(experiments.startedAt)).all();
+  return rows.map(fromRow);
 }
 
 const isConflict = (err: unknown) => /UNIQUE|PRIMARY|constraint/i.test(String(err) + String((err as { cause?: unknown })?.cause ?? ""));

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { database } from "../db/client";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
 import { experimentKeySchema, experimentMetrics, type Experiment, type Metric } from "./experiment-config";
-import { runningOrRecentExperiments } from "./experiments";
+import { startedExperiments } from "./experiments";
 import { DAY_MS, dayStartOf, emptySums, isDayFinal, isoDay, metricStatement, type VariantSums } from "./metric-sql";
 
 const COLUMNS = [
@@ -60,7 +60,7 @@ export const computeExperimentResults = defineJob({
   }),
   async run(ctx, params) {
     const d1 = ctx.env.DB;
-    const experiments = (await runningOrRecentExperiments(database(d1), params.project)).filter((e) => params.experiment === undefined || e.key === params.experiment);
+    const experiments = (await startedExperiments(database(d1), params.project)).filter((e) => params.experiment === undefined || e.key === params.experiment);
     let daysComputed = 0;
     let daysSkipped = 0;
     let rowsWritten = 0;

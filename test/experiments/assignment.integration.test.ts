@@ -1,7 +1,9 @@
 // POST /v1/experiments/:key/assignment in workerd: deterministic, sticky across weight changes, exposures once per unit.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { asOperator, bearer, call, json, newProject, waitForEvents } from "../helpers/api";
+import worker from "../../src/index";
+import { asOperator, BASE, bearer, call, json, newProject, waitForEvents } from "../helpers/api";
 import { flushDecisions } from "../helpers/decisions";
 import { chooseVariant, hashV2 } from "../../src/experiments/bucketing";
 import { assign, createExperiment, patchExperiment, startedExperiment, transition } from "./helpers";
@@ -106,6 +108,32 @@ describe("experiment assignment", () => {
     expect(noToken.status).toBe(401);
     const wrongProject = await json(`/v1/experiments/guard/assignment?project=${other.id}`, { unit_id: "bob" }, bearer(p.admin));
     expect(wrongProject.status).toBe(403);
+  });
+});
+
+describe("the experiment cache on the assignment path", () => {
+  // The tests' REGISTRY_CACHE_SECONDS is 0; this deployment caches for a minute, as production does (30 s).
+  const cachingEnv = { ...env, REGISTRY_CACHE_SECONDS: "60" };
+  async function send(method: string, path: string, token: string, body: unknown) {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`${BASE}${path}`, { method, headers: { "content-type": "application/json", ...bearer(token) }, body: JSON.stringify(body) }), cachingEnv as never, ctx);
+    await waitOnExecutionContext(ctx);
+    return { status: res.status, body: (await res.json()) as { variant: string; in_experiment: boolean } };
+  }
+
+  it("serves a warm experiment without reading D1, and forgets it when the experiment is changed through the API", async () => {
+    const p = await newProject();
+    await startedExperiment(p.id, p.admin, "cached");
+    const unit = units(50).find((u) => hashV2("cached", u) >= 0.5)!;
+    expect((await send("POST", "/v1/experiments/cached/assignment", p.admin, { unit_id: unit })).body).toMatchObject({ variant: "treatment", in_experiment: true });
+
+    // Behind the API's back, D1 now gives the whole hash space to the control: a read of D1 would answer "control".
+    await env.DB.prepare("UPDATE experiments SET ranges = ?1 WHERE project_id = ?2 AND key = 'cached'").bind(JSON.stringify([[[0, 1]], []]), p.id).run();
+    expect((await send("POST", "/v1/experiments/cached/assignment", p.admin, { unit_id: unit })).body).toMatchObject({ variant: "treatment", in_experiment: true });
+
+    // A change through the admin API drops this isolate's copy at once.
+    expect((await send("PATCH", `/v1/admin/projects/${p.id}/experiments/cached`, p.admin, { expected_version: 2, name: "Renamed" })).status).toBe(200);
+    expect((await send("POST", "/v1/experiments/cached/assignment", p.admin, { unit_id: unit })).body).toMatchObject({ variant: "control", in_experiment: true });
   });
 });
 

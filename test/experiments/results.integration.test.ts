@@ -120,6 +120,8 @@ describe("experiment results, end to end", () => {
 
     // Until the window closes the day is recomputed; after it, it is final and skipped. Stopped, so no later day opens.
     await transition(p.id, p.admin, "e2e", "stop");
+    // Archived too: its open days are still closed by the job.
+    await transition(p.id, p.admin, "e2e", "archive");
     const later = Date.now() + 4 * 24 * HOUR;
     await runResultsJob(p.admin, { as_of: later });
     expect((await results("e2e", p.admin)).body.freshness).toMatchObject({ days: 1, final_days: 1 });
