@@ -36,6 +36,7 @@ import { tsImport } from "tsx/esm/api";
 import { cpuCores } from "./lib/cpu.mjs";
 import { loadSqlite, missingRequiredColumns, retrying } from "./lib/d1-file.mjs";
 import { fmt, intSetting, median, mulberry32, round, say, seconds, sleep, timeRepeated, uuidFrom } from "./lib/harness.mjs";
+import { ledgerDone, ledgerReader, ledgerRuns, summariseRuns } from "./lib/job-ledger.mjs";
 import { pad, printHeader } from "./lib/report.mjs";
 import { runBenchmark } from "./lib/run.mjs";
 import { problemLines } from "./lib/worker.mjs";
@@ -619,38 +620,8 @@ async function workerdPlans(bench, statements) {
 // ---------------------------------------------------------------------------------------------------------------------
 // The jobs through the admin API
 
-/** The ledger's runs of one job for this benchmark's as_of, oldest first. */
-async function ledgerRuns(worker, token, job, asOf) {
-  const { runs } = await worker.api("GET", `/v1/admin/jobs/runs?job=${job}&limit=500`, token, undefined, { timeoutMs: 30_000 });
-  return runs.filter((r) => r.params?.project === PROJECT_ID && r.params?.as_of === asOf).reverse();
-}
-
-function summariseRuns(runs, t0) {
-  const invocations = runs.map((r) => ({
-    trigger: r.trigger,
-    status: r.status,
-    started_s: seconds(Date.parse(r.started_at) - t0),
-    duration_s: r.duration_ms === null ? null : seconds(r.duration_ms),
-    rows_read: r.rows_read,
-    rows_written: r.rows_written,
-    message: r.message,
-  }));
-  const busyMs = runs.reduce((s, r) => s + (r.duration_ms ?? 0), 0);
-  // Between one invocation's end and the next one's start: the jobs queue's delivery (and ledger writes).
-  let gapMs = 0;
-  for (let i = 1; i < runs.length; i++) {
-    if (runs[i - 1].finished_at) gapMs += Math.max(0, Date.parse(runs[i].started_at) - Date.parse(runs[i - 1].finished_at));
-  }
-  return {
-    invocations: invocations.length,
-    failed: runs.filter((r) => r.status === "failed").length,
-    busy_s: seconds(busyMs),
-    queue_gaps_s: seconds(gapMs),
-    rows_read: runs.reduce((s, r) => s + (r.rows_read ?? 0), 0),
-    rows_written: runs.reduce((s, r) => s + (r.rows_written ?? 0), 0),
-    per_invocation: invocations,
-  };
-}
+/** This benchmark's runs: its project and as_of (the pages of a build carry the same). */
+const ofThisRun = (asOf) => (p) => p.project === PROJECT_ID && p.as_of === asOf;
 
 /*
  * The request answers when its first invocation ends; the rest runs as jobs-queue pages. Under `wrangler dev` the
@@ -660,26 +631,10 @@ function summariseRuns(runs, t0) {
  * of the last page as the ledger has it.
  */
 async function timeBuild(worker, token, file, asOf, expectedOutcomes) {
-  const reader = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
-  const countStmt = reader.prepare("SELECT count(*) AS n FROM decision_outcomes WHERE project_id = ?1");
-  const runsStmt = reader.prepare("SELECT * FROM job_runs WHERE job = 'build_bandit_dataset' ORDER BY started_at");
+  const ledger = ledgerReader(file, "build_bandit_dataset", ofThisRun(asOf));
+  const countStmt = ledger.reader.prepare("SELECT count(*) AS n FROM decision_outcomes WHERE project_id = ?1");
   const outcomes = () => retrying(() => Number(countStmt.get(PROJECT_ID).n));
-  const fileRuns = () =>
-    retrying(() => runsStmt.all())
-      .map((r) => ({
-        run_id: r.id,
-        params: JSON.parse(r.params),
-        trigger: r.trigger,
-        status: r.status,
-        started_at: new Date(r.started_at).toISOString(),
-        finished_at: r.finished_at ? new Date(r.finished_at).toISOString() : null,
-        duration_ms: r.finished_at ? r.finished_at - r.started_at : null,
-        rows_read: r.rows_read,
-        rows_written: r.rows_written,
-        message: r.message,
-        continues: r.continues,
-      }))
-      .filter((r) => r.params?.project === PROJECT_ID && r.params?.as_of === asOf);
+  const fileRuns = ledger.runs;
   const params = { project: PROJECT_ID, as_of: asOf, ...(settings.page_size ? { page_size: settings.page_size } : {}) };
   const cpuBefore = worker.cpu();
   const t0 = Date.now();
@@ -718,20 +673,18 @@ async function timeBuild(worker, token, file, asOf, expectedOutcomes) {
       say(`  ${seconds(Date.now() - t0)} s: ${fmt(n)} of ${fmt(expectedOutcomes)} outcomes, ${runs.length} invocations`);
       lastSay = Date.now();
     }
-    const last = runs.at(-1);
-    // Finished: nothing running, and the newest run did not hand on (its message says so; the ledger has no flag).
-    if (last && !runs.some((r) => r.status === "running") && last.status === "ok" && !/continuing/.test(last.message ?? "")) done = true;
+    done = ledgerDone(runs);
     if (!done) await sleep(1000);
   }
   const cpu = cpuCores(cpuBefore, worker.cpu());
   const finalCount = outcomes();
   runs = fileRuns();
-  reader.close();
+  ledger.close();
   if (firstError) throw firstError;
   await Promise.race([request, sleep(60_000)]);
   let ledgerFromApi = null;
   try {
-    ledgerFromApi = await ledgerRuns(worker, token, "build_bandit_dataset", asOf);
+    ledgerFromApi = await ledgerRuns(worker, token, "build_bandit_dataset", ofThisRun(asOf));
   } catch (err) {
     say(`GET /v1/admin/jobs/runs failed (the file's ledger stands): ${err.message}`);
   }
@@ -766,7 +719,7 @@ async function timeRebuild(worker, token) {
   const result = res.json();
   const ms = Date.now() - t0;
   const cpu = cpuCores(cpuBefore, worker.cpu());
-  const runs = await ledgerRuns(worker, token, "rebuild_bandit_stats", asOf);
+  const runs = await ledgerRuns(worker, token, "rebuild_bandit_stats", ofThisRun(asOf));
   const run = runs.find((r) => r.run_id === result.run_id);
   // The same request again at once: nothing is fresh, so it skips after its lookups. What the request, the admin
   // path, the ledger and the job's small statements cost with no outcome read, written or loaded (the layer's part).

@@ -83,6 +83,9 @@ export const events = sqliteTable(
     index("events_project_name_occurred").on(t.projectId, t.eventName, t.occurredAt),
     // Popularity forecasts read one resource's daily counts.
     index("events_project_resource_occurred").on(t.projectId, t.resourceType, t.resourceId, t.occurredAt),
+    // Experiment metrics probe one unit's events of one name in its window. Without it SQLite (no ANALYZE statistics)
+    // prefers (project, event_name, occurred_at) and walks every unit's purchases in the window: bench:experiments.
+    index("events_project_user_name_occurred").on(t.projectId, t.userId, t.eventName, t.occurredAt),
   ],
 );
 

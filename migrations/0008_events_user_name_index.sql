@@ -1,0 +1,1 @@
+CREATE INDEX `events_project_user_name_occurred` ON `events` (`project_id`,`user_id`,`event_name`,`occurred_at`);
