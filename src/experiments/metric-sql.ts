@@ -75,13 +75,15 @@ export function metricStatement(metric: Metric, p: MetricQueryParams): { sql: st
     m = measure(...post);
     if (metric.cuped_days !== undefined) pre = measure(`x.t0 - ?${bind(metric.cuped_days * DAY)}`, "x.t0");
   }
+  // v is MATERIALIZED: inlined, SQLite ran each unit's per-unit lookups again for every use of m (TOTAL(m), TOTAL(m * m),
+  // TOTAL(m * d)…); computed once, the statement ran at 1.1× the hand-written floor instead of 1.8× (bench:experiments).
   const sql = `
 WITH x AS (
   SELECT user_id AS unit, json_extract(properties, '$.variant') AS variant, MIN(occurred_at) AS t0
   FROM events
   WHERE project_id = ?1 AND resource_type = ?7 AND resource_id = ?2 AND event_name = ?6 AND occurred_at >= ?3 AND occurred_at < ?4 AND user_id IS NOT NULL
   GROUP BY user_id
-), v AS (
+), v AS MATERIALIZED (
   SELECT x.variant AS variant, ${m} AS m, ${d} AS d, ${pre} AS pre FROM x
 )
 SELECT variant, COUNT(*) AS units, TOTAL(m) AS sum, TOTAL(m * m) AS sum_squares,
