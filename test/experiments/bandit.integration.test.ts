@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bearer, call, json, newProject, waitForEvents } from "../helpers/api";
 import { flushDecisions } from "../helpers/decisions";
+import { armStatsOf, HOUR, runJob } from "../learning/helpers";
 import { adminPath, assign, createExperiment, patchExperiment, transition } from "./helpers";
 
 const TYPE = "checkout_cta";
@@ -125,4 +126,150 @@ describe("bandit experiments: assignment", () => {
     expect((await assign("stopped", other.admin, "u-1")).status).toBe(404);
     expect((await json("/v1/experiments/stopped/assignment", { unit_id: "u-1" }, bearer("not-a-token"))).status).toBe(401);
   });
+});
+
+type Round = { bucket: string; action: string; propensity: number; reward: number };
+type Weighted = {
+  rounds: number;
+  decisions_without_outcome: number;
+  control: string;
+  variants: Array<{ variant_id: string; chosen: number; value: number; ci_lower: number; ci_upper: number; ess: number; warnings: Array<{ code: string }> }>;
+  lifts: Array<{ variant_id: string; absolute: { estimate: number; ci_lower: number; ci_upper: number }; relative: number; significant: boolean }>;
+  winner_variant_id: string | null;
+  recommendation: string;
+};
+
+/** The doubly robust estimate written out (not armLifts): cell means per (bucket, variant), weights 1/p of the chosen one. */
+function handDr(rounds: Round[], arms: string[]) {
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const cell = (bucket: string, action: string) => rounds.filter((r) => r.bucket === bucket && r.action === action).map((r) => r.reward);
+  const q = (bucket: string, action: string) => {
+    const c = cell(bucket, action);
+    if (c.length) return mean(c);
+    const b = rounds.filter((r) => r.bucket === bucket).map((r) => r.reward);
+    return b.length ? mean(b) : mean(rounds.map((r) => r.reward));
+  };
+  const terms = (k: string) => rounds.map((r) => q(r.bucket, k) + (r.action === k ? (r.reward - q(r.bucket, r.action)) / r.propensity : 0));
+  const interval = (xs: number[]) => {
+    const m = mean(xs);
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+    return { m, lo: m - (1.96 * sd) / Math.sqrt(xs.length), hi: m + (1.96 * sd) / Math.sqrt(xs.length) };
+  };
+  const ess = (k: string) => {
+    const w = rounds.map((r) => (r.action === k ? 1 / r.propensity : 0));
+    return w.reduce((s, x) => s + x, 0) ** 2 / w.reduce((s, x) => s + x * x, 0);
+  };
+  const control = terms(arms[0]!);
+  return {
+    values: arms.map((k) => ({ arm: k, ...interval(terms(k)), ess: ess(k) })),
+    lifts: arms.slice(1).map((k) => ({ arm: k, ...interval(terms(k).map((t, i) => t - control[i]!)) })),
+  };
+}
+
+describe("a bandit experiment end to end", () => {
+  it("assign → events with the decision_id → learning jobs move Thompson → results job → propensity-weighted results match a hand computation", async () => {
+    const p = await newProject();
+    await json(`/v1/admin/projects/${p.id}/event-names`, { event_names: [{ name: "purchase" }] }, bearer(p.admin));
+    await putDecisionType(p.id, p.admin, banditType());
+    await createExperiment(p.id, p.admin, "e2e", banditExperiment({ primary_metric: { key: "purchased", type: "conversion", event: "purchase", window_hours: 48 } }));
+    const e = (await transition(p.id, p.admin, "e2e", "start")).body;
+
+    const answers = new Map<string, { variant: string; decision_id: string; propensity: number }>();
+    const converts = new Map<string, boolean>();
+    const plan = (i: number) => (i % 2 ? "pro" : "free");
+    // The treatment converts 3 times in 4, the control 1 in 4: the decision's success is "any event with its id".
+    const rule = (variant: string, i: number) => (variant === "treatment" ? i % 4 !== 0 : i % 4 === 0);
+    let events = 0;
+    async function phase(from: number, to: number) {
+      const units = Array.from({ length: to - from }, (_, k) => from + k);
+      for (const i of units) {
+        const a = await assign("e2e", p.admin, `u-${i}`, { attributes: { plan: plan(i) } });
+        expect(a.status, JSON.stringify(a.body)).toBe(200);
+        answers.set(`u-${i}`, a.body as { variant: string; decision_id: string; propensity: number });
+      }
+      events += units.length;
+      const purchases = units
+        .filter((i) => rule(answers.get(`u-${i}`)!.variant, i))
+        .map((i) => ({ event_name: "purchase", user_id: `u-${i}`, decision_id: answers.get(`u-${i}`)!.decision_id }));
+      for (const i of units) converts.set(`u-${i}`, rule(answers.get(`u-${i}`)!.variant, i));
+      expect((await json("/v1/events", purchases, bearer(p.admin))).status).toBe(202);
+      events += purchases.length;
+      await waitForEvents(p.id, events);
+    }
+
+    // Phase 1: no statistics yet, so the deterministic fallback (1/2 each).
+    await phase(0, 40);
+    expect([...answers.values()].every((a) => a.propensity === 0.5)).toBe(true);
+    // The learning jobs, through the API as the project's admin, a day later so the final windows are closed.
+    const build = await runJob("build_bandit_dataset", { decision_type: TYPE, as_of: Date.now() + 25 * HOUR }, p.admin);
+    expect(build.rows_written).toBe(80); // pass 1 and pass 2 of 40 decisions
+    const rebuild = await runJob("rebuild_bandit_stats", { decision_type: TYPE, as_of: Date.now() + 25 * HOUR }, p.admin);
+    expect(rebuild).toMatchObject({ status: "ok", message: `${TYPE}/cta_ts v1` });
+    const stats = await armStatsOf(p.id, "cta_ts");
+    const successes = (action: string) => stats.filter((s) => s.action === action).reduce((n, s) => n + Number(s.successes), 0);
+    const chosen = (v: string) => [...answers.entries()].filter(([, a]) => a.variant === v);
+    expect(stats.reduce((n, s) => n + Number(s.n), 0)).toBe(40);
+    expect(successes("treatment")).toBe(chosen("treatment").filter(([u]) => converts.get(u)).length);
+    expect(successes("control")).toBe(chosen("control").filter(([u]) => converts.get(u)).length);
+
+    // Phase 2: Thompson serves from version 1, with its floor; the propensities are no longer 1/2.
+    await phase(40, 80);
+    await flushDecisions();
+    const { results: logged } = await env.DB.prepare("SELECT unit_id, bucket, action, propensity, policy_id, policy_version FROM decisions WHERE project_id = ?1 AND experiment_id = ?2")
+      .bind(p.id, e.id)
+      .all<{ unit_id: string; bucket: string; action: string; propensity: number; policy_id: string; policy_version: number }>();
+    expect(logged).toHaveLength(80);
+    const phase2 = logged.filter((r) => Number(r.unit_id.slice(2)) >= 40);
+    expect(phase2.every((r) => r.policy_id === "cta_ts" && r.policy_version === 1)).toBe(true);
+    expect(phase2.some((r) => r.propensity !== 0.5)).toBe(true);
+    expect(phase2.every((r) => r.propensity >= 0.01 - 1e-12)).toBe(true);
+    // Still sticky across the new statistics: a phase-1 unit keeps its first decision.
+    expect((await assign("e2e", p.admin, "u-3", { attributes: { plan: "pro" } })).body).toMatchObject({ variant: answers.get("u-3")!.variant, decision_id: answers.get("u-3")!.decision_id, propensity: 0.5 });
+
+    const asOf = Date.now() + 25 * HOUR;
+    await runJob("build_bandit_dataset", { decision_type: TYPE, as_of: asOf }, p.admin);
+    const job = await runJob("compute_experiment_results", { experiment: "e2e", as_of: asOf }, p.admin);
+    expect(job.message).toContain("1 bandit comparisons");
+
+    const res = await call(`/v1/experiments/e2e/results`, { headers: bearer(p.admin) });
+    const body = (await res.json()) as {
+      allocation: string; srm: unknown; notes: string[]; winner_variant_id: string | null; recommendation: string;
+      variants: Array<{ variant_id: string; users_count: number; conversions: number }>; propensity_weighted: Weighted;
+    };
+    expect(res.status).toBe(200);
+    expect(body).toMatchObject({ allocation: "bandit", srm: null });
+    expect(body.notes.join(" ")).toMatch(/biased/);
+    // The per-variant aggregates (exposures ⋈ events by unit) are still there: units and conversions per variant.
+    for (const v of ["control", "treatment"]) {
+      const mine = [...answers.entries()].filter(([, a]) => a.variant === v);
+      expect(body.variants.find((x) => x.variant_id === v)).toMatchObject({ users_count: mine.length, conversions: mine.filter(([u]) => converts.get(u)).length });
+    }
+
+    // The propensity-weighted block against the hand computation from the logged propensities and known successes.
+    const rounds: Round[] = logged.map((r) => ({ bucket: r.bucket, action: r.action, propensity: r.propensity, reward: converts.get(r.unit_id) ? 1 : 0 }));
+    const hand = handDr(rounds, ["control", "treatment"]);
+    const w = body.propensity_weighted;
+    expect(w).toMatchObject({ rounds: 80, decisions_without_outcome: 0, control: "control" });
+    for (const [i, v] of hand.values.entries()) {
+      const got = w.variants[i]!;
+      expect(got.variant_id).toBe(v.arm);
+      expect(got.value).toBeCloseTo(v.m, 10);
+      expect(got.ci_lower).toBeCloseTo(v.lo, 10);
+      expect(got.ci_upper).toBeCloseTo(v.hi, 10);
+      expect(got.ess).toBeCloseTo(v.ess, 10);
+      expect(got.chosen).toBe(rounds.filter((r) => r.action === v.arm).length);
+    }
+    const lift = hand.lifts[0]!;
+    expect(w.lifts[0]!.absolute.estimate).toBeCloseTo(lift.m, 10);
+    expect(w.lifts[0]!.absolute.ci_lower).toBeCloseTo(lift.lo, 10);
+    expect(w.lifts[0]!.absolute.ci_upper).toBeCloseTo(lift.hi, 10);
+    expect(w.lifts[0]!.relative).toBeCloseTo(hand.values[1]!.m / hand.values[0]!.m - 1, 10);
+    // The verdict's rule, by hand: an interval that excludes 0 and no ESS below 30 or 10% of the rounds.
+    const essOk = hand.values.every((v) => v.ess >= 30 && v.ess >= 0.1 * rounds.length);
+    const expectedWinner = essOk && lift.lo > 0 ? "treatment" : essOk && lift.hi < 0 ? "control" : null;
+    expect(w.winner_variant_id).toBe(expectedWinner);
+    expect(body.winner_variant_id).toBe(expectedWinner);
+    expect(body.recommendation).toBe(w.recommendation);
+    if (expectedWinner === null) expect(w.recommendation).toMatch(/^Not enough evidence/);
+  }, 120_000);
 });
