@@ -402,3 +402,19 @@ export const experimentResults = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.experimentId, t.metric, t.day, t.variant] })],
 );
+
+/**
+ * A bandit experiment's propensity-weighted comparison (doubly robust per-variant values and lifts over the control),
+ * recomputed by the results job from the experiment's logged decisions and their final outcomes. One row per
+ * experiment: the estimate needs every round at once (its interval is over per-round terms), so it is not per day.
+ */
+export const experimentBanditResults = sqliteTable("experiment_bandit_results", {
+  experimentId: text("experiment_id").primaryKey(),
+  projectId: text("project_id").notNull(),
+  /** Decisions of the experiment with a final outcome (the rounds estimated from), and those still without one. */
+  rounds: integer("rounds").notNull(),
+  decisionsWithoutOutcome: integer("decisions_without_outcome").notNull(),
+  /** JSON: the `propensity_weighted` block of the results route. */
+  result: text("result").notNull(),
+  computedAt: integer("computed_at").notNull(),
+});

@@ -6,7 +6,9 @@ import type { AppContext } from "../http/context";
 import { errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { changedBy, requireProjectAdmin } from "../http/principal";
+import { findDecisionType } from "../decisions/decision-types";
 import { requireProject } from "../projects/projects";
+import { checkBanditDecisionType } from "./bandit-allocation";
 import { ALLOCATIONS, createExperimentSchema, EXPERIMENT_STATUSES, experimentKeySchema, metricSchema, updateExperimentSchema, type Experiment } from "./experiment-config";
 import { applyTransition, applyUpdate, newExperiment, type Transition } from "./experiment-rules";
 import { checkVersion, experimentHistory, experimentView, insertExperiment, listExperiments, requireExperiment, saveExperiment } from "./experiments";
@@ -122,6 +124,10 @@ function transitionRoute(transition: Transition, summary: string) {
       const db = await adminOf(c, params.project);
       const current: Experiment = await requireExperiment(db, params.project, params.key);
       checkVersion(current, body?.expected_version);
+      // A bandit experiment runs only on a decision type that can serve it (checked again at each assignment).
+      if (transition === "start" && current.allocation === "bandit") {
+        checkBanditDecisionType(current, current.decisionType === null ? null : await findDecisionType(db, params.project, current.decisionType), c.env as unknown as Record<string, unknown>);
+      }
       return experimentView(await saveExperiment(db, current, applyTransition(current, transition, Date.now()), transition, changedBy(c.get("principal"))));
     }
   };

@@ -13,6 +13,7 @@ import { pseudonymizeUserId } from "../ingest/enrich";
 import { screenIdentifier } from "../ingest/pii/identifiers";
 import { projectRegistry } from "../projects/event-names";
 import { assignVariant } from "./assignment";
+import { chooseBanditVariant } from "./bandit-assignment";
 import { experimentKeySchema } from "./experiment-config";
 import { requireExperiment } from "./experiments";
 import { exposureRow, recordExposure } from "./exposures";
@@ -36,8 +37,17 @@ const ASSIGNMENT_SCHEMA = {
     },
   },
   responses: {
-    "200": jsonResponse("The assignment", z.object({ variant: z.string(), in_experiment: z.boolean(), experiment_id: z.string() })),
-    ...errorResponses(400, 401, 403, 404, 429),
+    "200": jsonResponse(
+      "The assignment",
+      z.object({
+        variant: z.string(),
+        in_experiment: z.boolean(),
+        experiment_id: z.string(),
+        decision_id: z.string().optional().describe("Bandit experiments, in the experiment: the decision that chose the variant; send it with the unit's events so the policy learns"),
+        propensity: z.number().optional().describe("Bandit experiments, in the experiment: the probability the policy had of choosing this variant"),
+      }),
+    ),
+    ...errorResponses(400, 401, 403, 404, 409, 429, 503),
   },
 };
 
@@ -70,9 +80,16 @@ export class PostAssignment extends ApiRoute {
 
     const experiment = await requireExperiment(db, projectId, params.key, cfg.REGISTRY_CACHE_SECONDS);
     const now = Date.now();
-    const { reason: _reason, ...answer } = assignVariant(experiment, unitId, now);
+    const { reason: _reason, ...hashed } = assignVariant(experiment, unitId, now);
+    let answer: typeof hashed & { decision_id?: string; propensity?: number } = hashed;
+    // The hash still decides who is in (traffic allocation); in a bandit experiment the policy picks the variant.
+    if (hashed.in_experiment && experiment.allocation === "bandit") {
+      const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+      answer = { ...hashed, ...(await chooseBanditVariant(c.env, db, experiment, unitId, body.attributes, { cacheSeconds: cfg.REGISTRY_CACHE_SECONDS, waitUntil })) };
+    }
     if (answer.in_experiment) {
-      const row = await exposureRow({ projectId, experimentId: experiment.id, experimentKey: experiment.key, variant: answer.variant, storedUnitId: pseudonym, attributes: body.attributes, now });
+      const decision = answer.decision_id === undefined ? undefined : { id: answer.decision_id, propensity: answer.propensity! };
+      const row = await exposureRow({ projectId, experimentId: experiment.id, experimentKey: experiment.key, variant: answer.variant, storedUnitId: pseudonym, attributes: body.attributes, now, decision });
       // After the answer: an exposure lost to a refused send is logged, and the next assignment of the unit resends it.
       c.executionCtx.waitUntil(recordExposure(c.env, row).catch((err) => log.error("exposure_not_recorded", { experiment_id: experiment.id, error: String(err) })));
     }

@@ -69,7 +69,9 @@ export function applyUpdate(current: Experiment, input: UpdateExperiment, now: n
   if (current.status === "archived") throw new ApiError(409, "experiment_archived", "An archived experiment cannot change");
   const started = current.startedAt !== null;
   if (started) {
-    const fixed = (["variants", "seed", "allocation"] as const).filter((f) => input[f] !== undefined);
+    // A bandit experiment's decisions and results belong to its decision type: another one would start from nothing.
+    const frozen = current.allocation === "bandit" ? (["variants", "seed", "allocation", "decision_type"] as const) : (["variants", "seed", "allocation"] as const);
+    const fixed = frozen.filter((f) => input[f] !== undefined);
     if (fixed.length) throw new ApiError(409, "experiment_started", `${fixed.join(", ")} cannot change once the experiment has started: units were assigned by them`);
   }
   if (input.variants && input.weights) throw invalid("Send either variants (with their weights) or weights, not both");
@@ -135,10 +137,6 @@ export function applyTransition(current: Experiment, transition: Transition, now
   if (!ALLOWED_FROM[transition].includes(current.status)) {
     const hint = transition === "archive" && current.status === "running" ? " (stop it first)" : "";
     throw new ApiError(409, "invalid_transition", `Cannot ${transition} an experiment that is ${current.status}${hint}`);
-  }
-  // Bandit allocation (traffic following a Thompson policy) is not built yet: such a draft can be kept, not run.
-  if (transition === "start" && current.allocation === "bandit") {
-    throw new ApiError(409, "allocation_not_supported", 'allocation "bandit" is not available yet: change the draft to "fixed" to run it');
   }
   return {
     ...current,

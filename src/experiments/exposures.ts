@@ -14,7 +14,7 @@ export const EXPOSURE_RESOURCE_TYPE = "experiment";
  * consumer's ON CONFLICT (project_id, event_id) DO NOTHING keeps the first one written and drops every repeat.
  * "Once per unit" is a property of storage, not of this isolate's memory.
  */
-export async function exposureRow(a: { projectId: string; experimentId: string; experimentKey: string; variant: string; storedUnitId: string; attributes: Record<string, unknown> | undefined; now: number }): Promise<EventRow> {
+export async function exposureRow(a: { projectId: string; experimentId: string; experimentKey: string; variant: string; storedUnitId: string; attributes: Record<string, unknown> | undefined; now: number; decision?: { id: string; propensity: number } }): Promise<EventRow> {
   return {
     event_id: await derivedEventId(a.projectId, `${EXPOSURE_EVENT}\u0000${a.experimentId}\u0000${a.storedUnitId}`, 0),
     project_id: a.projectId,
@@ -32,7 +32,9 @@ export async function exposureRow(a: { projectId: string; experimentId: string; 
     policy_id: null,
     src: "assignment",
     context: a.attributes && Object.keys(a.attributes).length > 0 ? JSON.stringify(a.attributes) : null,
-    properties: JSON.stringify({ experiment_key: a.experimentKey, variant: a.variant }),
+    // A bandit experiment's exposure also names the decision that chose the variant and its propensity: in properties,
+    // never in the decision_id column, or the learning job would count the exposure itself as the decision's outcome.
+    properties: JSON.stringify({ experiment_key: a.experimentKey, variant: a.variant, ...(a.decision ? { decision_id: a.decision.id, propensity: a.decision.propensity } : {}) }),
     country: null,
     browser: null,
     os: null,

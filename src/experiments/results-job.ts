@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { database } from "../db/client";
 import { asOfParam, defineJob, projectParam } from "../jobs/job";
+import { computeBanditResults } from "./bandit-results-store";
 import { experimentKeySchema, experimentMetrics, type Experiment, type Metric } from "./experiment-config";
 import { startedExperiments } from "./experiments";
 import { DAY_MS, dayStartOf, emptySums, isDayFinal, isoDay, metricStatement, type VariantSums } from "./metric-sql";
@@ -64,6 +65,7 @@ export const computeExperimentResults = defineJob({
     let daysComputed = 0;
     let daysSkipped = 0;
     let rowsWritten = 0;
+    let banditComputed = 0;
     for (const e of experiments) {
       const done = await finalDays(d1, e.id);
       for (const metric of experimentMetrics(e)) {
@@ -80,12 +82,17 @@ export const computeExperimentResults = defineJob({
           daysComputed++;
         }
       }
+      // Bandit experiments also get their propensity-weighted comparison, from decisions and outcomes (not per day).
+      if (e.allocation === "bandit" && (await computeBanditResults(d1, e, ctx.asOf))) {
+        rowsWritten++;
+        banditComputed++;
+      }
     }
     return {
       status: "ok",
       rowsRead: daysComputed,
       rowsWritten,
-      message: `${experiments.length} experiments: ${daysComputed} metric-days computed, ${daysSkipped} final ones skipped`,
+      message: `${experiments.length} experiments: ${daysComputed} metric-days computed, ${daysSkipped} final ones skipped${banditComputed ? `; ${banditComputed} bandit comparisons` : ""}`,
     };
   },
 });

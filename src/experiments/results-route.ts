@@ -6,8 +6,10 @@ import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
 import { projectOf, requireProjectAdmin } from "../http/principal";
-import { compareVariants, comparisonSchema, srmSchema } from "./comparisons";
-import { experimentKeySchema, experimentMetrics, metricSchema } from "./experiment-config";
+import { loadBanditResults } from "./bandit-results-store";
+import { propensityWeightedSchema, type PropensityWeighted } from "./bandit-results";
+import { compareVariants, comparisonSchema, srmSchema, type Verdict } from "./comparisons";
+import { ALLOCATIONS, experimentKeySchema, experimentMetrics, metricSchema } from "./experiment-config";
 import { requireExperiment } from "./experiments";
 import { loadVariantTotals, variantView } from "./results";
 
@@ -58,11 +60,33 @@ const RESULTS_SCHEMA = {
         srm: srmSchema.nullable(),
         comparisons: z.array(comparisonSchema),
         statistics: z.enum(["computed"]).nullable().describe("\"computed\": comparisons, SRM and verdict come from the statistics core (gbstats 0.8.0's tests)"),
+        allocation: z.enum(ALLOCATIONS),
+        propensity_weighted: propensityWeightedSchema
+          .nullable()
+          .describe("Bandit experiments: the unbiased comparison, by propensity weighting (doubly robust) over the experiment's decisions; it names the winner. Null for fixed experiments, and until the results job has run"),
+        notes: z.array(z.string()).describe("What to keep in mind reading these numbers (bandit experiments: why the per-variant aggregates are biased and SRM is skipped)"),
       }),
     ),
     ...errorResponses(400, 401, 403, 404, 429),
   },
 };
+
+const BANDIT_NOTES = [
+  "Bandit allocation: the policy gave more units to the variant it believed better, at other times and in other buckets, so the per-variant aggregates and comparisons are biased; the winner and recommendation come from propensity_weighted.",
+  "The SRM check is skipped: the split of units is unequal by design.",
+];
+
+/**
+ * A bandit experiment's headline: the propensity-weighted verdict (null until the job computed it), never the naive
+ * comparisons' winner, and no SRM check.
+ */
+function banditVerdict(naive: Verdict, weighted: PropensityWeighted | null): Verdict {
+  if (!weighted) return { ...naive, winner: null, pValue: null, srm: null, recommendation: "Not enough evidence: the propensity-weighted comparison has not been computed yet (compute_experiment_results runs hourly)." };
+  const winnerLift = weighted.lifts.find((l) => l.variant_id === weighted.winner_variant_id);
+  const ps = weighted.lifts.map((l) => l.absolute.p_value).filter((p): p is number => p !== null);
+  const pValue = winnerLift?.absolute.p_value ?? (weighted.winner_variant_id !== null ? Math.max(...ps) : ps.length ? Math.min(...ps) : null);
+  return { ...naive, winner: weighted.winner_variant_id, pValue, srm: null, recommendation: weighted.recommendation };
+}
 
 export class GetExperimentResults extends ApiRoute {
   schema = RESULTS_SCHEMA;
@@ -75,7 +99,10 @@ export class GetExperimentResults extends ApiRoute {
     const metric = query.metric === undefined ? e.primaryMetric : experimentMetrics(e).find((m) => m.key === query.metric);
     if (!metric) throw new ApiError(404, "metric_not_found", `Experiment '${e.key}' has no metric '${query.metric}'. Metrics: ${experimentMetrics(e).map((m) => m.key).join(", ")}`);
     const { totals, freshness } = await loadVariantTotals(c.env.DB, e, metric);
-    const verdict = compareVariants(e, metric, totals, { sequential: query.sequential === "true" });
+    const naive = compareVariants(e, metric, totals, { sequential: query.sequential === "true" });
+    const bandit = e.allocation === "bandit";
+    const weighted = bandit ? await loadBanditResults(c.env.DB, e.id) : null;
+    const verdict = bandit ? banditVerdict(naive, weighted) : naive;
     return {
       test_id: e.id,
       test_name: e.name,
@@ -94,6 +121,9 @@ export class GetExperimentResults extends ApiRoute {
       srm: verdict.srm,
       comparisons: verdict.comparisons,
       statistics: verdict.computed ? ("computed" as const) : null,
+      allocation: e.allocation,
+      propensity_weighted: weighted,
+      notes: bandit ? BANDIT_NOTES : [],
     };
   }
 }

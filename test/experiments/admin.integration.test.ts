@@ -65,11 +65,12 @@ describe("experiments admin API", () => {
     expect(history.history[0]!.changes.status).toEqual({ from: "draft", to: "running" });
   });
 
-  it("keeps a bandit draft but refuses to start it (bandit allocation is not built)", async () => {
+  it("keeps a bandit draft without a decision type but refuses to start it (test/experiments/bandit.integration.test.ts has the rest)", async () => {
     const p = await newProject();
     await createExperiment(p.id, p.admin, "bandit", { allocation: "bandit" });
     const start = await transition(p.id, p.admin, "bandit", "start");
-    expect([start.status, start.body.error.code]).toEqual([409, "allocation_not_supported"]);
+    expect([start.status, start.body.error.code]).toEqual([409, "decision_type_mismatch"]);
+    expect(start.body.error.message).toContain("needs a decision_type");
     expect((await patchExperiment(p.id, p.admin, "bandit", { expected_version: 1, allocation: "fixed" })).status).toBe(200);
     expect((await transition(p.id, p.admin, "bandit", "start")).body.status).toBe("running");
   });

@@ -11,7 +11,7 @@ export type ExperimentView = {
   ranges: Array<Array<[number, number]>>;
   [k: string]: unknown;
 };
-export type Assignment = { variant: string; in_experiment: boolean; experiment_id: string };
+export type Assignment = { variant: string; in_experiment: boolean; experiment_id: string; decision_id?: string; propensity?: number };
 type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
 export const conversion = (key = "purchased", event = "purchase", extra: Record<string, unknown> = {}) => ({ key, type: "conversion", event, ...extra });
