@@ -10,6 +10,7 @@ import { requireProject } from "../projects/projects";
 import { FINAL_PASS } from "../learning/reward-spec";
 import { fallbackPolicyId, policyConfigSchema } from "./decision-type-config";
 import { requireDecisionType } from "./decision-types";
+import { MAX_AS_OF } from "../jobs/job";
 import { findPolicyStart } from "./policy-starts";
 import { candidateDistributions, evaluateCandidate, statsByVersion, type LoggedRound, type OutcomeSums, type StatsVersion } from "./policy-evaluation";
 
@@ -17,7 +18,7 @@ import { candidateDistributions, evaluateCandidate, statsByVersion, type LoggedR
 export const MAX_EVALUATION_ROUNDS = 100_000;
 const MAX_WINDOW_MS = 366 * 86_400_000;
 
-const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).describe("ISO-8601 with offset, or epoch ms");
+const instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative().max(MAX_AS_OF)]).describe("ISO-8601 with offset, or epoch ms");
 const METRICS = ["success", "learn_value", "normalized_reward"] as const;
 
 const bodySchema = z.strictObject({

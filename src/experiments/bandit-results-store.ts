@@ -38,10 +38,10 @@ async function loadRounds(d1: D1Database, e: Experiment): Promise<{ groups: Band
  * runs, and the stored block was computed after it stopped with every decision's outcome final.
  */
 export async function computeBanditResults(d1: D1Database, e: Experiment, asOf: number): Promise<boolean> {
-  if (e.status !== "running") {
-    const stored = await d1.prepare("SELECT decisions_without_outcome AS pending, computed_at FROM experiment_bandit_results WHERE experiment_id = ?1").bind(e.id).first<{ pending: number; computed_at: number }>();
-    if (stored && stored.pending === 0 && stored.computed_at >= (e.stoppedAt ?? 0)) return false;
-  }
+  const stored = await d1.prepare("SELECT decisions_without_outcome AS pending, computed_at FROM experiment_bandit_results WHERE experiment_id = ?1").bind(e.id).first<{ pending: number; computed_at: number }>();
+  // Already computed at this as_of (an earlier page of a continued run); or stopped, with every outcome in.
+  if (stored && stored.computed_at >= asOf) return false;
+  if (e.status !== "running" && stored && stored.pending === 0 && stored.computed_at >= (e.stoppedAt ?? 0)) return false;
   const loaded = await loadRounds(d1, e);
   // One oversized experiment must not fail the job for every other: it is logged, and its last block stays.
   if (!loaded) {

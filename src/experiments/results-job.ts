@@ -23,11 +23,15 @@ function exposureDays(e: Experiment, asOf: number): number[] {
   return days;
 }
 
-async function finalDays(d1: D1Database, experimentId: string): Promise<Set<string>> {
-  // A (metric, day) is done when all its variant rows are final; rows for every variant are written together.
+/**
+ * A (metric, day) is done when all its variant rows are final, or when this run already computed it (a continued run's
+ * earlier page, same as_of): without the second, every page recomputed every open day and a run whose open days
+ * outlast one page's budget would hand on forever. Rows for every variant are written together.
+ */
+async function doneDays(d1: D1Database, experimentId: string, asOf: number): Promise<Set<string>> {
   const { results } = await d1
-    .prepare("SELECT metric, day FROM experiment_results WHERE experiment_id = ?1 GROUP BY metric, day HAVING MIN(final) = 1")
-    .bind(experimentId)
+    .prepare("SELECT metric, day FROM experiment_results WHERE experiment_id = ?1 GROUP BY metric, day HAVING MIN(final) = 1 OR MIN(computed_at) >= ?2")
+    .bind(experimentId, asOf)
     .all<{ metric: string; day: string }>();
   return new Set(results.map((r) => `${r.metric}\u0000${r.day}`));
 }
@@ -66,23 +70,25 @@ export const computeExperimentResults = defineJob({
     let daysSkipped = 0;
     let rowsWritten = 0;
     let banditComputed = 0;
+    // Out of time: the rest is the next page's, at the same as_of (the runner passes it on).
+    const handOn = () => ({ status: "ok" as const, rowsRead: daysComputed, rowsWritten, message: `${daysComputed} metric-days computed; continuing`, continueWith: { project: params.project, experiment: params.experiment } });
     for (const e of experiments) {
-      const done = await finalDays(d1, e.id);
+      const done = await doneDays(d1, e.id, ctx.asOf);
       for (const metric of experimentMetrics(e)) {
         for (const day of exposureDays(e, ctx.asOf)) {
           if (done.has(`${metric.key}\u0000${isoDay(day)}`)) {
             daysSkipped++;
             continue;
           }
-          // Out of time: what is left is the next page's (final days are skipped there, so nothing is done twice).
-          if (Date.now() > ctx.deadline) {
-            return { status: "ok", rowsRead: daysComputed, rowsWritten, message: `${daysComputed} metric-days computed; continuing`, continueWith: { project: params.project, experiment: params.experiment } };
-          }
+          // Done days are skipped on the next page, so nothing is done twice.
+          if (Date.now() > ctx.deadline) return handOn();
           rowsWritten += await computeDay(d1, e, metric, day, ctx.asOf);
           daysComputed++;
         }
       }
-      // Bandit experiments also get their propensity-weighted comparison, from decisions and outcomes (not per day).
+      // Bandit experiments also get their propensity-weighted comparison, from decisions and outcomes (not per day);
+      // once per run (computeBanditResults skips a block already computed at this as_of).
+      if (e.allocation === "bandit" && Date.now() > ctx.deadline) return handOn();
       if (e.allocation === "bandit" && (await computeBanditResults(d1, e, ctx.asOf))) {
         rowsWritten++;
         banditComputed++;

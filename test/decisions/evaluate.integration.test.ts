@@ -154,6 +154,8 @@ describe("POST /v1/learning/evaluate", () => {
       [{ decision_type: "image_pregen", candidate_policy: "image_pregen_bandit_v9", ...window }, 400, "unknown_policy"],
       [{ decision_type: "image_pregen", candidate_policy: "image_pregen_bandit_v0", from: window.to, to: window.from }, 400, "validation_failed"],
       [{ decision_type: "image_pregen", candidate_policy: "image_pregen_bandit_v0", from: "yesterday", to: window.to }, 400, "validation_failed"],
+      // Past any date a Date can print: refused, not a RangeError (500) when the answer writes the window.
+      [{ decision_type: "image_pregen", candidate_policy: "image_pregen_bandit_v0", from: 9e15, to: 9e15 + 1000 }, 400, "validation_failed"],
       [{ decision_type: "image_pregen", candidate_params: { kind: "thompson", params: { propensityFloor: 2 } }, ...window }, 400, "validation_failed"],
       [{ decision_type: "image_pregen", candidate_policy: "image_pregen_bandit_v0", metric: "revenue", ...window }, 400, "validation_failed"],
       [{ decision_type: "nope", candidate_policy: "x", ...window }, 404, "decision_type_not_found"],

@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bearer, call, json, newProject, waitForEvents } from "../helpers/api";
+import { computeExperimentResults } from "../../src/experiments/results-job";
 import { adminPath, assign, patchExperiment, startedExperiment, transition } from "./helpers";
 
 type Results = {
@@ -87,6 +88,11 @@ describe("experiment results, end to end", () => {
     expect(primary.status).toBe(200);
     expect(primary.body).toMatchObject({ test_id: e.id, metric_name: "purchased", status: "running", freshness: { days: 1, final_days: 0 } });
     expect(primary.body.freshness.computed_at).toEqual(expect.any(String));
+    // A continued run's next page (the same as_of, its budget already spent) finds this run's open days done and
+    // finishes, instead of recomputing them and handing itself on again, page after page.
+    const asOf = Date.parse(primary.body.freshness.computed_at!);
+    const nextPage = await computeExperimentResults.run({ env, asOf, runId: "next-page", deadline: 0 }, { project: p.id, as_of: asOf });
+    expect(nextPage.continueWith).toBeUndefined();
     expect(primary.body.variants.map((v) => [v.variant_id, v.users_count, v.conversions, v.conversion_rate])).toEqual([
       ["control", control.units, control.converted, (100 * control.converted) / control.units],
       ["treatment", treatment.units, treatment.converted, (100 * treatment.converted) / treatment.units],
