@@ -16,7 +16,7 @@ import { assignVariant } from "./assignment";
 import { chooseBanditVariant } from "./bandit-assignment";
 import { experimentKeySchema } from "./experiment-config";
 import { requireExperiment } from "./experiments";
-import { exposureRow, recordExposure } from "./exposures";
+import { recordExposure } from "./exposures";
 
 const ASSIGNMENT_SCHEMA = {
   tags: ["experiments"],
@@ -89,9 +89,9 @@ export class PostAssignment extends ApiRoute {
     }
     if (answer.in_experiment) {
       const decision = answer.decision_id === undefined ? undefined : { id: answer.decision_id, propensity: answer.propensity! };
-      const row = await exposureRow({ projectId, experimentId: experiment.id, experimentKey: experiment.key, variant: answer.variant, storedUnitId: pseudonym, attributes: body.attributes, now, decision });
+      const exposure = { projectId, experimentId: experiment.id, experimentKey: experiment.key, variant: answer.variant, storedUnitId: pseudonym, attributes: body.attributes, now, decision };
       // After the answer: an exposure lost to a refused send is logged, and the next assignment of the unit resends it.
-      c.executionCtx.waitUntil(recordExposure(c.env, row).catch((err) => log.error("exposure_not_recorded", { experiment_id: experiment.id, error: String(err) })));
+      c.executionCtx.waitUntil(recordExposure(c.env, exposure).catch((err) => log.error("exposure_not_recorded", { experiment_id: experiment.id, error: String(err) })));
     }
     return answer;
   }

@@ -14,7 +14,9 @@ export const EXPOSURE_RESOURCE_TYPE = "experiment";
  * consumer's ON CONFLICT (project_id, event_id) DO NOTHING keeps the first one written and drops every repeat.
  * "Once per unit" is a property of storage, not of this isolate's memory.
  */
-export async function exposureRow(a: { projectId: string; experimentId: string; experimentKey: string; variant: string; storedUnitId: string; attributes: Record<string, unknown> | undefined; now: number; decision?: { id: string; propensity: number } }): Promise<EventRow> {
+export type Exposure = { projectId: string; experimentId: string; experimentKey: string; variant: string; storedUnitId: string; attributes: Record<string, unknown> | undefined; now: number; decision?: { id: string; propensity: number } };
+
+export async function exposureRow(a: Exposure): Promise<EventRow> {
   return {
     event_id: await derivedEventId(a.projectId, `${EXPOSURE_EVENT}\u0000${a.experimentId}\u0000${a.storedUnitId}`, 0),
     project_id: a.projectId,
@@ -46,13 +48,19 @@ export async function exposureRow(a: { projectId: string; experimentId: string; 
 const recentlySent = new TtlCache<true>(50_000);
 const RECENT_MS = 3_600_000;
 
-/** Enqueues the exposure unless this isolate sent it within the hour. A refused send is forgotten, so a retry resends. */
-export async function recordExposure(env: Env, row: EventRow): Promise<void> {
-  if (recentlySent.get(row.event_id)) return;
-  recentlySent.set(row.event_id, true, RECENT_MS);
-  const { refused, error } = await enqueueEvents(env.EVENTS_QUEUE, [row]);
-  if (refused.length > 0) {
-    recentlySent.delete(row.event_id);
-    throw error instanceof Error ? error : new Error(String(error));
+/**
+ * Enqueues the exposure unless this isolate sent it within the hour. Checked by (project, experiment, unit) before the
+ * row is built, so a repeat assignment costs no hashing. A refused send is forgotten, so a retry resends.
+ */
+export async function recordExposure(env: Env, exposure: Exposure): Promise<void> {
+  const key = `${exposure.projectId}\u0000${exposure.experimentId}\u0000${exposure.storedUnitId}`;
+  if (recentlySent.get(key)) return;
+  recentlySent.set(key, true, RECENT_MS);
+  try {
+    const { refused, error } = await enqueueEvents(env.EVENTS_QUEUE, [await exposureRow(exposure)]);
+    if (refused.length > 0) throw error instanceof Error ? error : new Error(String(error));
+  } catch (err) {
+    recentlySent.delete(key);
+    throw err;
   }
 }

@@ -6,8 +6,7 @@ import { findActiveKey, KEY_PREFIX, originAllowed } from "../projects/publishabl
 import type { AppContext, AppEnv } from "./context";
 import { matchesDigest, secretDigest } from "./crypto";
 import { ApiError } from "./errors";
-import { verifyJwt } from "./jwt";
-import { TtlCache } from "./ttl-cache";
+import { recentlyVerified, verifyJwt } from "./jwt";
 import type { Principal } from "./principal";
 
 type Credential = { type: "bearer"; token: string } | { type: "publishable_key"; key: string };
@@ -33,25 +32,15 @@ function operatorTokenDigest(token: string): Promise<ArrayBuffer> {
   return operatorDigest.digest;
 }
 
-// Bearer tokens found not to be ADMIN_TOKEN, for a minute: a backend presents the same JWT on every request, and hashing
-// it for the operator comparison was most of authentication's cost once its verification is cached. Only misses are
-// kept, so the operator's token is always compared in constant time; keyed with ADMIN_TOKEN, so a new one starts afresh.
-const notOperator = new TtlCache<true>(10_000);
-const NOT_OPERATOR_TTL_MS = 60_000;
-
-async function isOperatorToken(token: string, adminToken: string): Promise<boolean> {
-  const key = `${adminToken}\u0000${token}`;
-  if (notOperator.get(key)) return false;
-  if (await matchesDigest(token, operatorTokenDigest(adminToken))) return true;
-  notOperator.set(key, true, NOT_OPERATOR_TTL_MS);
-  return false;
-}
-
 async function principalFor(c: AppContext, credential: Credential): Promise<Principal> {
   const cfg = config(c.env);
   if (credential.type === "bearer") {
-    if (cfg.ADMIN_TOKEN && (await isOperatorToken(credential.token, cfg.ADMIN_TOKEN))) return { kind: "operator" };
-    const claims = await verifyJwt(credential.token, cfg);
+    // A backend presents the same JWT on every request: one verified within the last minute is not ADMIN_TOKEN (that
+    // one is never verified as a JWT), so it skips the hashing of the operator comparison. Any other token is compared,
+    // in constant time.
+    const known = recentlyVerified(credential.token, cfg);
+    if (!known && cfg.ADMIN_TOKEN && (await matchesDigest(credential.token, operatorTokenDigest(cfg.ADMIN_TOKEN)))) return { kind: "operator" };
+    const claims = known ?? (await verifyJwt(credential.token, cfg));
     return { kind: "jwt", sub: claims.sub, role: claims.role, projectId: claims.project };
   }
   const key = await findActiveKey(database(c.env.DB), credential.key, cfg.REGISTRY_CACHE_SECONDS);

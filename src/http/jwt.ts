@@ -35,9 +35,16 @@ const VERIFIED_TTL_MS = 60_000;
 
 const unauthorized = (message: string) => new ApiError(401, "invalid_token", message, undefined, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
 
+// Keyed by what verification depends on, so a token is never trusted under settings it was not checked against.
+const verifiedKey = (token: string, cfg: Config) => [cfg.JWT_SECRET ?? "", cfg.JWT_JWKS_URL ?? "", cfg.JWT_ISSUER ?? "", cfg.JWT_AUDIENCE ?? "", token].join("\u0000");
+
+/** The claims of a token this isolate verified within the last minute (under the same settings), without verifying. */
+export function recentlyVerified(token: string, cfg: Config, now = Date.now()): JwtClaims | undefined {
+  return verified.get(verifiedKey(token, cfg), now);
+}
+
 export async function verifyJwt(token: string, cfg: Config, now = Date.now()): Promise<JwtClaims> {
-  // Keyed by what verification depends on, so a token is never trusted under settings it was not checked against.
-  const cacheKey = [cfg.JWT_SECRET ?? "", cfg.JWT_JWKS_URL ?? "", cfg.JWT_ISSUER ?? "", cfg.JWT_AUDIENCE ?? "", token].join("\u0000");
+  const cacheKey = verifiedKey(token, cfg);
   const known = verified.get(cacheKey, now);
   if (known) return known;
   const alg = peekAlg(token);
