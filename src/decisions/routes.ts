@@ -5,8 +5,8 @@ import { database } from "../db/client";
 import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
-import { changedBy, projectOf, requireProjectAdmin } from "../http/principal";
-import { requireProject } from "../projects/projects";
+import { changedBy, projectOf } from "../http/principal";
+import { adminProject } from "../projects/admin-project";
 import { decide, decisionView } from "./decide";
 import { decisionTypeConfigSchema } from "./decision-type-config";
 import { decisionTypeHistory, listDecisionTypes, requireDecisionType, saveDecisionType, type DecisionType } from "./decision-types";
@@ -103,10 +103,6 @@ const typeView = (t: DecisionType) => ({ name: t.name, version: t.version, built
 const typeSchema = z.object({ name: z.string(), version: z.number(), builtin: z.boolean(), config: z.unknown(), updated_at: z.string().nullable() });
 const typeParams = z.object({ project: z.string().min(1).max(64), name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "lower snake case, at most 64 characters") });
 
-async function adminOf(c: AppContext, project: string) {
-  requireProjectAdmin(c.get("principal"), project);
-  await requireProject(database(c.env.DB), project);
-}
 
 export class ListDecisionTypes extends ApiRoute {
   schema = {
@@ -118,7 +114,7 @@ export class ListDecisionTypes extends ApiRoute {
   };
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
-    await adminOf(c, params.project);
+    await adminProject(c, params.project);
     return { decision_types: (await listDecisionTypes(database(c.env.DB), params.project)).map(typeView) };
   }
 }
@@ -133,7 +129,7 @@ export class GetDecisionType extends ApiRoute {
   };
   async handle(c: AppContext) {
     const { params } = await this.getValidatedData<typeof this.schema>();
-    await adminOf(c, params.project);
+    await adminProject(c, params.project);
     const db = database(c.env.DB);
     const type = await requireDecisionType(db, params.project, params.name);
     return { ...typeView(type), history: await decisionTypeHistory(db, params.project, params.name) };
@@ -153,7 +149,7 @@ export class PutDecisionType extends ApiRoute {
   };
   async handle(c: AppContext) {
     const { params, body } = await this.getValidatedData<typeof this.schema>();
-    await adminOf(c, params.project);
+    await adminProject(c, params.project);
     return typeView(await saveDecisionType(database(c.env.DB), params.project, params.name, body.config, changedBy(c.get("principal")), body.expected_version));
   }
 }

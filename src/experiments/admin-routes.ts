@@ -5,9 +5,9 @@ import { database } from "../db/client";
 import type { AppContext } from "../http/context";
 import { errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
-import { changedBy, requireProjectAdmin } from "../http/principal";
+import { changedBy } from "../http/principal";
 import { findDecisionType } from "../decisions/decision-types";
-import { requireProject } from "../projects/projects";
+import { adminProject } from "../projects/admin-project";
 import { checkBanditDecisionType } from "./bandit-allocation";
 import { ALLOCATIONS, createExperimentSchema, EXPERIMENT_STATUSES, experimentKeySchema, metricSchema, updateExperimentSchema, type Experiment } from "./experiment-config";
 import { applyTransition, applyUpdate, newExperiment, type Transition } from "./experiment-rules";
@@ -40,8 +40,7 @@ const experimentSchema = z.object({
 });
 
 async function adminOf(c: AppContext, project: string) {
-  requireProjectAdmin(c.get("principal"), project);
-  await requireProject(database(c.env.DB), project);
+  await adminProject(c, project);
   return database(c.env.DB);
 }
 

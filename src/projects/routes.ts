@@ -5,14 +5,15 @@ import { database } from "../db/client";
 import type { AppContext } from "../http/context";
 import { ApiError, errorResponses } from "../http/errors";
 import { bearerOnly, jsonResponse } from "../http/openapi";
-import { requireOperator, requireProjectAdmin } from "../http/principal";
+import { requireOperator } from "../http/principal";
 import { config } from "../env";
 import { KEY_PATTERN } from "../ingest/pii-guard";
 import { parsePiiSettings, PII_IDENTIFIER_MODES } from "../ingest/pii/identifiers";
 import { validTimeZone } from "../reports/time-zones";
 import { EVENT_NAME_PATTERN } from "./default-event-names";
+import { adminProject } from "./admin-project";
 import { addEventNames, listEventNames } from "./event-names";
-import { createProject, listProjects, requireProject, updateProject, type Project } from "./projects";
+import { createProject, listProjects, updateProject, type Project } from "./projects";
 import { createKey, listKeys, revokeKey } from "./publishable-keys";
 
 const projectView = (p: Project) => {
@@ -63,11 +64,6 @@ const origin = z
   }, "each origin must be '*' or scheme://host[:port] with no path or trailing slash");
 
 /** Reads and checks the :project path parameter against the caller's rights. */
-async function adminProject(c: AppContext, project: string): Promise<Project> {
-  requireProjectAdmin(c.get("principal"), project);
-  return requireProject(database(c.env.DB), project);
-}
-
 export class CreateProject extends ApiRoute {
   schema = {
     tags: ["admin"],
