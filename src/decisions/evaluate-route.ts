@@ -12,7 +12,7 @@ import { fallbackPolicyId, policyConfigSchema } from "./decision-type-config";
 import { requireDecisionType } from "./decision-types";
 import { MAX_AS_OF } from "../jobs/job";
 import { findPolicyStart } from "./policy-starts";
-import { candidateDistributions, evaluateCandidate, statsByVersion, type LoggedRound, type OutcomeSums, type StatsVersion } from "./policy-evaluation";
+import { candidateDistributions, evaluateCandidate, statsByVersion, versionsInForce, type LoggedRound, type OutcomeSums, type StatsVersion } from "./policy-evaluation";
 
 /** One request reads at most this many logged decisions (a Worker's memory and CPU, not D1, are the limit). */
 export const MAX_EVALUATION_ROUNDS = 100_000;
@@ -119,9 +119,11 @@ export class PostLearningEvaluate extends ApiRoute {
     });
 
     const { statsPolicyId, versions } = versionsFor(versionsRes!.results as VersionRow[], body.candidate_policy);
+    // Only the versions the window's decisions were made under need statistics (and outcomes up to their watermarks).
+    const inForce = versionsInForce(rounds, versions);
     let sums: OutcomeSums[] = [];
-    if (candidate.kind !== "deterministic" && versions.length > 0) {
-      const until = Math.max(...versions.map((v) => v.watermark));
+    if (candidate.kind !== "deterministic" && inForce.length > 0) {
+      const until = Math.max(...inForce.map((v) => v.watermark));
       const { results } = await d1
         .prepare(
           `SELECT bucket, action, computed_at, count(*) AS n, total(learn_value) AS successes, total(1 - learn_value) AS failures, total(normalized_reward) AS reward_sum
@@ -139,7 +141,7 @@ export class PostLearningEvaluate extends ApiRoute {
       config.actions,
       { kind: candidate.kind, params: candidate.params, fallbackParams: config.policies[fallbackPolicyId(config)]!.params, startedAt: Math.min(started ?? from, from) },
       versions,
-      statsByVersion(versions, sums),
+      statsByVersion(inForce, sums),
     );
     const report = evaluateCandidate(rounds, dists, config.actions, versions);
     const est = (e: { value: number; lower: number; upper: number }) => ({ value: finite(e.value), ci95: [finite(e.lower), finite(e.upper)] as [number | null, number | null] });

@@ -38,11 +38,31 @@ export function statsByVersion(versions: readonly StatsVersion[], sums: readonly
   return out;
 }
 
-/** The version in force at `at`: the newest written at or before it (0 when none was). */
-export function versionAt(versions: readonly StatsVersion[], at: number): number {
-  let best: StatsVersion | undefined;
-  for (const v of versions) if (v.createdAt <= at && (!best || v.version > best.version)) best = v;
-  return best?.version ?? 0;
+/**
+ * The version in force at a time: the newest written at or before it (0 when none was). Sorted once, then a binary
+ * search per lookup: an evaluation asks once per logged decision, and a policy rebuilt hourly has thousands of versions.
+ */
+export function versionLookup(versions: readonly StatsVersion[]): (at: number) => number {
+  const sorted = [...versions].sort((a, b) => a.createdAt - b.createdAt);
+  const newest: number[] = [];
+  for (const v of sorted) newest.push(Math.max(newest.at(-1) ?? 0, v.version));
+  return (at) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.createdAt <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : newest[lo - 1]!;
+  };
+}
+
+/** The versions some logged decision was made under: the only ones whose statistics an evaluation needs. */
+export function versionsInForce(rounds: readonly LoggedRound[], versions: readonly StatsVersion[]): StatsVersion[] {
+  const at = versionLookup(versions);
+  const used = new Set(rounds.map((r) => at(r.createdAt)));
+  return versions.filter((v) => used.has(v.version));
 }
 
 /**
@@ -59,8 +79,9 @@ export function candidateDistributions(
   stats: Map<number, ReturnType<typeof armStatsFromSums>>,
 ): Array<Record<string, number>> {
   const rng = seededRng("policy-evaluation");
+  const versionAt = versionLookup(versions);
   return rounds.map((r) => {
-    const held = stats.get(versionAt(versions, r.createdAt));
+    const held = stats.get(versionAt(r.createdAt));
     const bucketStats: BucketStats = { version: 0, stats: held?.buckets.get(r.bucket) ?? {}, pooled: held?.pooled ?? {} };
     const input = { actions, stats: bucketStats.stats, pooled: bucketStats.pooled, unitId: r.unitId, bucket: r.bucket, now: r.createdAt, policyStartedAt: candidate.startedAt, rng };
     if (candidate.kind === "deterministic") return decideWith("deterministic", { ...input, params: candidate.params }).propensities;
@@ -101,6 +122,7 @@ export function evaluateCandidate(rounds: readonly LoggedRound[], dists: Readonl
       message: `in ${unlogged.size} bucket(s) the candidate can take an action the logs never took there: IPW, SNIPW and DR cannot see it, and DM extrapolates`,
     });
   }
-  const versionsUsed = [...new Set(rounds.map((r) => versionAt(versions, r.createdAt)))].sort((a, b) => a - b);
+  const versionAt = versionLookup(versions);
+  const versionsUsed = [...new Set(rounds.map((r) => versionAt(r.createdAt)))].sort((a, b) => a - b);
   return { ...report, warnings, versionsUsed };
 }
