@@ -90,6 +90,11 @@ export function createApp() {
   app.use("/v1/users/*", bearerCaller, rateLimit("report"));
   openapi.get("/v1/users/:user_id/analytics", GetUserAnalytics);
 
+  // Ads (seed 001): the account's hierarchy and daily insights in (each route reads its own, larger body), and the ML
+  // results out. Project admins only.
+  app.use("/v1/ads/*", bearerCaller, rateLimit("admin"), adminOnly);
+  app.use("/v1/ml/*", bearerCaller, rateLimit("admin"), adminOnly, jsonBody);
+
   // Administration: creating and listing projects is the operator's; the rest is each project's admins'.
   app.use("/v1/admin/*", bearerCaller, rateLimit("admin"), adminOnly);
   app.on(["POST", "GET"], "/v1/admin/projects", operatorOnly);

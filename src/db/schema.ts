@@ -1,5 +1,6 @@
 // The D1 schema in TypeScript; migrations/ is generated from it with drizzle-kit. Times are epoch milliseconds.
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
 
 export const projects = sqliteTable("projects", {
   id: text("id").primaryKey(),
@@ -418,3 +419,179 @@ export const experimentBanditResults = sqliteTable("experiment_bandit_results", 
   result: text("result").notNull(),
   computedAt: integer("computed_at").notNull(),
 });
+
+// ---- Ads (seed 001): an ad account's hierarchy, its daily insights, and what the ML jobs derive from them. ----
+
+/** campaign → adset → ad, the three levels every ads table is keyed by (seed 001's `entity_type`). */
+export const AD_ENTITY_TYPES = ["campaign", "adset", "ad"] as const;
+
+/**
+ * The hierarchy of an ad account (seed 001's `config_id`, scoped to the project that sent it). An entity's level is
+ * fixed once stored; its parent is the level above (none for a campaign).
+ */
+export const adEntities = sqliteTable(
+  "ad_entities",
+  {
+    projectId: text("project_id").notNull().references(() => projects.id),
+    configId: integer("config_id").notNull(),
+    entityId: text("entity_id").notNull(),
+    entityType: text("entity_type", { enum: AD_ENTITY_TYPES }).notNull(),
+    parentId: text("parent_id"),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["active", "paused"] }).notNull(),
+    /** Daily budget in the account's currency, where the entity has one (campaign budget or ad set budget). */
+    dailyBudget: real("daily_budget"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.configId, t.entityId] }),
+    index("ad_entities_level").on(t.projectId, t.configId, t.entityType, t.parentId),
+  ],
+);
+
+/** One entity's delivery on one day (the account's reporting day). Re-sending a day replaces it. */
+export const adInsights = sqliteTable(
+  "ad_insights",
+  {
+    projectId: text("project_id").notNull(),
+    configId: integer("config_id").notNull(),
+    entityId: text("entity_id").notNull(),
+    /** Copied from ad_entities so that a level's days are one index range. */
+    entityType: text("entity_type", { enum: AD_ENTITY_TYPES }).notNull(),
+    /** YYYY-MM-DD. */
+    date: text("date").notNull(),
+    spend: real("spend").notNull(),
+    impressions: integer("impressions").notNull(),
+    reach: integer("reach").notNull(),
+    clicks: integer("clicks").notNull(),
+    leads: integer("leads").notNull(),
+    frequency: real("frequency"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.configId, t.entityId, t.date] }),
+    index("ad_insights_level_date").on(t.projectId, t.configId, t.entityType, t.date),
+  ],
+);
+
+/** Seed 001's `ml_features`: one EntityFeatures per entity and as-of day (the JSON holds every feature). */
+export const mlFeatures = sqliteTable(
+  "ml_features",
+  {
+    projectId: text("project_id").notNull(),
+    configId: integer("config_id").notNull(),
+    entityType: text("entity_type", { enum: AD_ENTITY_TYPES }).notNull().default("campaign"),
+    entityId: text("entity_id").notNull(),
+    asOfDate: text("as_of_date").notNull(),
+    features: text("features").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.configId, t.entityId, t.asOfDate] }),
+    index("ml_features_level").on(t.projectId, t.configId, t.entityType, t.asOfDate),
+  ],
+);
+
+/**
+ * Seed 001's `ml_classifications` (renamed from ml_campaign_classifications): the latest performance tier per entity,
+ * with the features that drove it. The seed's two indexes keep their names; both lead with project_id, since every
+ * read here is scoped to one project.
+ */
+export const mlClassifications = sqliteTable(
+  "ml_classifications",
+  {
+    projectId: text("project_id").notNull(),
+    configId: integer("config_id").notNull(),
+    entityType: text("entity_type", { enum: AD_ENTITY_TYPES }).notNull().default("campaign"),
+    entityId: text("entity_id").notNull(),
+    tier: text("tier").notNull(),
+    confidence: real("confidence").notNull(),
+    /** JSON: the features that decided the tier, each with its value and what it was compared with. */
+    drivers: text("drivers").notNull(),
+    asOfDate: text("as_of_date").notNull(),
+    classifiedAt: integer("classified_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.configId, t.entityId] }),
+    index("idx_ml_classifications_entity_type").on(t.projectId, t.entityType),
+    index("idx_ml_classifications_config_entity").on(t.projectId, t.configId, t.entityType, t.entityId),
+  ],
+);
+
+/** One unusual day of one metric of one entity. Re-detection of the same day replaces it. */
+export const mlAnomalies = sqliteTable(
+  "ml_anomalies",
+  {
+    projectId: text("project_id").notNull(),
+    configId: integer("config_id").notNull(),
+    entityType: text("entity_type", { enum: AD_ENTITY_TYPES }).notNull(),
+    entityId: text("entity_id").notNull(),
+    metric: text("metric").notNull(),
+    date: text("date").notNull(),
+    value: real("value").notNull(),
+    expected: real("expected").notNull(),
+    /** Robust z: (value − expected) / (1.4826 · MAD). */
+    score: real("score").notNull(),
+    severity: text("severity").notNull(),
+    direction: text("direction", { enum: ["up", "down"] }).notNull(),
+    detectedAt: integer("detected_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.configId, t.entityId, t.metric, t.date] }),
+    index("ml_anomalies_level_date").on(t.projectId, t.configId, t.entityType, t.date),
+  ],
+);
+
+/**
+ * Advice for one entity. At most one open recommendation per (entity, type): regeneration refreshes its evidence; a
+ * recommendation whose rule stops firing expires; applied and dismissed ones hold the same advice back for a while.
+ */
+export const mlRecommendations = sqliteTable(
+  "ml_recommendations",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    configId: integer("config_id").notNull(),
+    entityType: text("entity_type", { enum: AD_ENTITY_TYPES }).notNull(),
+    entityId: text("entity_id").notNull(),
+    type: text("type").notNull(),
+    status: text("status", { enum: ["open", "applied", "dismissed", "expired"] }).notNull(),
+    priority: text("priority").notNull(),
+    reason: text("reason").notNull(),
+    /** JSON: the rule's thresholds and the feature values that met them. */
+    evidence: text("evidence").notNull(),
+    asOfDate: text("as_of_date").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [
+    uniqueIndex("ml_recommendations_open").on(t.projectId, t.configId, t.entityId, t.type).where(sql`status = 'open'`),
+    index("ml_recommendations_level").on(t.projectId, t.configId, t.entityType, t.status),
+  ],
+);
+
+/** The latest forecast of one metric (spend, leads, cpl) of one campaign or ad set. */
+export const mlForecasts = sqliteTable(
+  "ml_forecasts",
+  {
+    projectId: text("project_id").notNull(),
+    configId: integer("config_id").notNull(),
+    entityType: text("entity_type", { enum: AD_ENTITY_TYPES }).notNull(),
+    entityId: text("entity_id").notNull(),
+    metric: text("metric").notNull(),
+    asOfDate: text("as_of_date").notNull(),
+    horizonDays: integer("horizon_days").notNull(),
+    model: text("model").notNull(),
+    /** JSON: [{date, value, lower, upper}] for each day of the horizon. */
+    predictions: text("predictions").notNull(),
+    /** JSON: the backtest on the last days of history, or null when the history is too short. */
+    backtest: text("backtest"),
+    generatedAt: integer("generated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.configId, t.entityId, t.metric] }),
+    index("ml_forecasts_level").on(t.projectId, t.configId, t.entityType),
+  ],
+);
