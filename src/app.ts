@@ -6,12 +6,13 @@ import type { AppEnv } from "./http/context";
 import { corsForCaller, preflight } from "./http/cors";
 import { ApiError, renderError } from "./http/errors";
 import { adminOnly, operatorOnly } from "./http/authorize";
-import { jsonBody } from "./http/json-body";
+import { jsonBody, jsonBodyWithin } from "./http/json-body";
 import { SECURITY_SCHEMES } from "./http/openapi";
 import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PostLearningEvaluate, PutDecisionType } from "./decisions";
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
+import { PostInsightsImport, PutAdEntities, PutAdInsights } from "./ads";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
@@ -93,6 +94,10 @@ export function createApp() {
   // Ads (seed 001): the account's hierarchy and daily insights in (each route reads its own, larger body), and the ML
   // results out. Project admins only.
   app.use("/v1/ads/*", bearerCaller, rateLimit("admin"), adminOnly);
+  app.on("PUT", ["/v1/ads/entities", "/v1/ads/insights"], jsonBodyWithin((cfg) => ({ name: "ADS_MAX_REQUEST_BYTES", bytes: cfg.ADS_MAX_REQUEST_BYTES })));
+  openapi.put("/v1/ads/entities", PutAdEntities);
+  openapi.put("/v1/ads/insights", PutAdInsights);
+  openapi.post("/v1/ads/insights/import", PostInsightsImport);
   app.use("/v1/ml/*", bearerCaller, rateLimit("admin"), adminOnly, jsonBody);
 
   // Administration: creating and listing projects is the operator's; the rest is each project's admins'.

@@ -53,6 +53,10 @@ export const configSchema = z.object({
    * request_id spread over them by a hash of the request_id. Changing it moves claims: set it before first use.
    */
   REQUEST_CLAIM_SHARDS: intVar(16),
+  /** Rows per PUT /v1/ads/entities, /v1/ads/insights or CSV import (a 90-day account of ~400 entities is ~36,000 rows: a few requests). */
+  ADS_MAX_ROWS: intVar(5000),
+  /** The largest ads upload, JSON or CSV (5,000 insight rows are ~1 MiB of JSON). */
+  ADS_MAX_REQUEST_BYTES: intVar(2 * 1024 * 1024),
   /** The longest from–to range a report accepts. */
   REPORT_MAX_RANGE_DAYS: intVar(366),
   /** Seed 004's training guard: rebuild arm statistics only after this many new final outcomes. */
