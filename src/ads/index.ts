@@ -1,2 +1,3 @@
 // What the outside needs from ads (seed 001): the upload routes, the ML routes and the per-level jobs.
 export { PostInsightsImport, PutAdEntities, PutAdInsights } from "./intake/intake-routes";
+export { GenerateForecasts, ListForecasts } from "./forecasts/forecast-routes";

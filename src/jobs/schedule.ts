@@ -18,4 +18,7 @@ export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
     { job: "purge_analytics_events", params: {} },
     { job: "purge_expired_exports", params: {} },
   ],
+  // Ads (seed 001's job table): forecasts of campaigns at 04:00, of ad sets at 04:30.
+  "0 4 * * *": [{ job: "campaign_forecasts", params: {} }],
+  "30 4 * * *": [{ job: "adset_forecasts", params: {} }],
 };

@@ -17,7 +17,7 @@ describe("rate limits count each request once", () => {
     );
     // Every authenticated family must be here, or the test would pass by testing nothing.
     const families = new Set(operations.map((o) => o.path.split("/").slice(0, 3).join("/")));
-    expect([...families].sort()).toEqual(["/v1/admin", "/v1/collect", "/v1/decisions", "/v1/events", "/v1/experiments", "/v1/exports", "/v1/forecasts", "/v1/learning", "/v1/reports", "/v1/users"]);
+    expect([...families].sort()).toEqual(["/v1/admin", "/v1/ads", "/v1/collect", "/v1/decisions", "/v1/events", "/v1/experiments", "/v1/exports", "/v1/forecasts", "/v1/learning", "/v1/ml", "/v1/reports", "/v1/users"]);
 
     const checked: string[] = [];
     for (const [i, op] of operations.entries()) {

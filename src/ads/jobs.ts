@@ -1,0 +1,5 @@
+// Every ads job (seed 001's job table), for the jobs registry: imported apart from the routes, which run jobs themselves.
+import type { JobDefinition } from "../jobs/job";
+import { adsetForecasts, campaignForecasts } from "./forecasts/forecast-jobs";
+
+export const ADS_JOBS: readonly JobDefinition[] = [campaignForecasts, adsetForecasts];
