@@ -12,7 +12,7 @@ import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PostLearningEvaluate, PutDecisionType } from "./decisions";
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
-import { GenerateForecasts, ListForecasts, PostInsightsImport, PutAdEntities, PutAdInsights } from "./ads";
+import { GenerateForecasts, GetAdEntity, ListForecasts, PostInsightsImport, PutAdEntities, PutAdInsights } from "./ads";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
@@ -101,6 +101,7 @@ export function createApp() {
   app.use("/v1/ml/*", bearerCaller, rateLimit("admin"), adminOnly, jsonBody);
   openapi.get("/v1/ml/forecasts", ListForecasts);
   openapi.post("/v1/ml/forecasts/generate", GenerateForecasts);
+  openapi.get("/v1/ml/entities/:id", GetAdEntity);
 
   // Administration: creating and listing projects is the operator's; the rest is each project's admins'.
   app.use("/v1/admin/*", bearerCaller, rateLimit("admin"), adminOnly);
