@@ -14,6 +14,7 @@ import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, Pos
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
+import { ClassifyEntities, GenerateRecommendations, ListClassifications, ListFeatures, ListRecommendations, ResolveRecommendation } from "./ads";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
 import { PostCohorts } from "./reports/cohort-routes";
 import { DownloadExport, GetEventsExport, GetExport, PostExport } from "./reports/exports-routes";
@@ -94,6 +95,12 @@ export function createApp() {
   // results out. Project admins only.
   app.use("/v1/ads/*", bearerCaller, rateLimit("admin"), adminOnly);
   app.use("/v1/ml/*", bearerCaller, rateLimit("admin"), adminOnly, jsonBody);
+  openapi.get("/v1/ml/features", ListFeatures);
+  openapi.get("/v1/ml/classifications", ListClassifications);
+  openapi.post("/v1/ml/classifications/classify", ClassifyEntities);
+  openapi.get("/v1/ml/recommendations", ListRecommendations);
+  openapi.post("/v1/ml/recommendations/generate", GenerateRecommendations);
+  openapi.patch("/v1/ml/recommendations/:id", ResolveRecommendation);
 
   // Administration: creating and listing projects is the operator's; the rest is each project's admins'.
   app.use("/v1/admin/*", bearerCaller, rateLimit("admin"), adminOnly);
