@@ -147,6 +147,12 @@ describe("the recommendation lifecycle", () => {
 });
 
 describe("the /v1/ml routes", () => {
+  it("are in the OpenAPI document", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths["/v1/ml/recommendations/{id}"] ?? {})).toEqual(["patch"]);
+    for (const path of ["/v1/ml/features", "/v1/ml/classifications", "/v1/ml/classifications/classify", "/v1/ml/recommendations", "/v1/ml/recommendations/generate"]) expect(doc.paths[path], path).toBeDefined();
+  });
+
   it("classify: the tiers of the entities asked for, on the day asked for", async () => {
     const p = await newProject();
     const { asOfDate } = clock();
