@@ -1,5 +1,8 @@
 // Features, classifications and recommendations end to end: the jobs and the /v1/ml routes on an account with known situations.
 import { env } from "cloudflare:workers";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import worker from "../../src/index";
+import { campaignClassification } from "../../src/ads/ml-jobs";
 import { describe, expect, it } from "vitest";
 import { asOperator, bearer, call, json, newProject } from "../helpers/api";
 import { buildAccount, clock, EXPECTED_OPEN } from "./ml-fixture";
@@ -90,6 +93,40 @@ describe("the morning jobs on an account with known situations", () => {
     expect(before.recommendations.length).toBe(12);
     await runMorning(p.admin, 101, cronAsOf);
     expect(await snapshot(p.id)).toEqual(before);
+  });
+});
+
+describe("the schedule and paging", () => {
+  it("the 05:00 cron classifies and advises every account's campaigns for yesterday", async () => {
+    const p = await newProject();
+    const { asOfDate, cronAsOf } = clock();
+    await buildAccount(p.id, 111, asOfDate);
+    await worker.scheduled(createScheduledController({ cron: "0 5 * * *", scheduledTime: cronAsOf }), env, createExecutionContext());
+    const tiers = await env.DB.prepare("SELECT entity_id, tier, as_of_date FROM ml_classifications WHERE project_id = ?1 ORDER BY entity_id").bind(p.id).all();
+    expect(tiers.results).toEqual([
+      { entity_id: "C_DEAD", tier: "under_performing", as_of_date: asOfDate },
+      { entity_id: "C_OK", tier: "top", as_of_date: asOfDate },
+      { entity_id: "C_OLD", tier: "no_data", as_of_date: asOfDate },
+      { entity_id: "C_REV", tier: "under_performing", as_of_date: asOfDate },
+    ]);
+    expect(await openByEntity(p.admin, 111, "campaign")).toEqual(EXPECTED_OPEN.campaign);
+    // Ad sets and ads are the 05:30 and 06:00 runs'.
+    expect(await recommendations(p.admin, "config_id=111&entity_type=ad")).toEqual([]);
+  });
+
+  it("a run out of time hands the remaining accounts on, after the last one it finished", async () => {
+    const p = await newProject();
+    const { asOfDate, cronAsOf } = clock();
+    await buildAccount(p.id, 1, asOfDate);
+    await buildAccount(p.id, 2, asOfDate);
+    const ctx = { env, asOf: cronAsOf, runId: "test", deadline: 0 };
+    const first = await campaignClassification.run(ctx, { project: p.id, as_of: cronAsOf });
+    expect(first.continueWith).toMatchObject({ project: p.id, after: { project: p.id, config_id: 1 } });
+    const second = await campaignClassification.run(ctx, campaignClassification.params.parse({ ...first.continueWith, as_of: cronAsOf }));
+    expect(second.continueWith).toBeUndefined();
+    expect(second.message).toBe(`1 accounts on ${asOfDate}`);
+    const classified = await env.DB.prepare("SELECT config_id, COUNT(*) AS n FROM ml_classifications WHERE project_id = ?1 GROUP BY config_id").bind(p.id).all();
+    expect(classified.results).toEqual([{ config_id: 1, n: 4 }, { config_id: 2, n: 4 }]);
   });
 });
 
