@@ -12,7 +12,7 @@ import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PostLearningEvaluate, PutDecisionType } from "./decisions";
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
-import { GenerateForecasts, GetAdEntity, ListForecasts, PostInsightsImport, PutAdEntities, PutAdInsights } from "./ads";
+import { ClassifyEntities, GenerateForecasts, GenerateRecommendations, GetAdEntity, ListClassifications, ListFeatures, ListForecasts, ListRecommendations, PostInsightsImport, PutAdEntities, PutAdInsights, ResolveRecommendation } from "./ads";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
@@ -102,6 +102,12 @@ export function createApp() {
   openapi.get("/v1/ml/forecasts", ListForecasts);
   openapi.post("/v1/ml/forecasts/generate", GenerateForecasts);
   openapi.get("/v1/ml/entities/:id", GetAdEntity);
+  openapi.get("/v1/ml/features", ListFeatures);
+  openapi.get("/v1/ml/classifications", ListClassifications);
+  openapi.post("/v1/ml/classifications/classify", ClassifyEntities);
+  openapi.get("/v1/ml/recommendations", ListRecommendations);
+  openapi.post("/v1/ml/recommendations/generate", GenerateRecommendations);
+  openapi.patch("/v1/ml/recommendations/:id", ResolveRecommendation);
 
   // Administration: creating and listing projects is the operator's; the rest is each project's admins'.
   app.use("/v1/admin/*", bearerCaller, rateLimit("admin"), adminOnly);

@@ -43,6 +43,29 @@ export type EntityFeatures = {
   audience_overlap_score: number | null;
   /** Ads only (null elsewhere). */
   creative_fatigue_score: number | null;
+
+  // Added for the classification and the recommendation rules, which are pure functions of this record alone: the
+  // entity's state, the previous week's values the trends were computed from, the references it is compared with, and
+  // its longer history (docs/ads-features.md).
+  status: "active" | "paused";
+  daily_budget: number | null;
+  spend_prev_7d: number;
+  leads_prev_7d: number;
+  cpl_prev_7d: number | null;
+  ctr_prev_7d: number | null;
+  frequency_prev_7d: number | null;
+  /** The account's pooled CPL at this level over the 7 days (Σspend / Σleads of every entity at the level, this one included). */
+  account_cpl_7d: number | null;
+  /** The siblings' pooled CPL over the 7 days (the same parent's other children; for campaigns the account's other campaigns). */
+  siblings_cpl_7d: number | null;
+  /** How many of the siblings are active. */
+  active_siblings: number;
+  /** The 28 days before the 7-day window (REACTIVATE looks there). */
+  spend_prior_28d: number;
+  leads_prior_28d: number;
+  cpl_prior_28d: number | null;
+  /** Days from the first day with delivery (within the 35-day lookback) to as_of_date, inclusive; 0 without delivery. */
+  delivery_history_days: number;
 };
 
 /** Seed 001's compatibility rule: CampaignFeatures stays as a name for the campaign case. */

@@ -18,7 +18,12 @@ export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
     { job: "purge_analytics_events", params: {} },
     { job: "purge_expired_exports", params: {} },
   ],
-  // Ads (seed 001's job table): forecasts of campaigns at 04:00, of ad sets at 04:30.
+  // Ads, seed 001's job table: forecasts of campaigns at 04:00, of ad sets at 04:30.
   "0 4 * * *": [{ job: "campaign_forecasts", params: {} }],
   "30 4 * * *": [{ job: "adset_forecasts", params: {} }],
+  // Then each level's classification, then its recommendations (which reuse the features the
+  // classification stored), for the last closed UTC day; campaigns first, ad sets half an hour later, ads at 06:00.
+  "0 5 * * *": [{ job: "campaign_classification", params: {} }, { job: "campaign_recommendations", params: {} }],
+  "30 5 * * *": [{ job: "adset_classification", params: {} }, { job: "adset_recommendations", params: {} }],
+  "0 6 * * *": [{ job: "ad_classification", params: {} }, { job: "ad_recommendations", params: {} }],
 };
