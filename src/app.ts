@@ -13,6 +13,7 @@ import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PostLearningEvaluate, PutDecisionType } from "./decisions";
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
+import { GetAnomalies, PostDetectAnomalies } from "./ads";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
 import { PostCohorts } from "./reports/cohort-routes";
@@ -94,6 +95,8 @@ export function createApp() {
   // results out. Project admins only.
   app.use("/v1/ads/*", bearerCaller, rateLimit("admin"), adminOnly);
   app.use("/v1/ml/*", bearerCaller, rateLimit("admin"), adminOnly, jsonBody);
+  openapi.get("/v1/ml/anomalies", GetAnomalies);
+  openapi.post("/v1/ml/anomalies/detect", PostDetectAnomalies);
 
   // Administration: creating and listing projects is the operator's; the rest is each project's admins'.
   app.use("/v1/admin/*", bearerCaller, rateLimit("admin"), adminOnly);

@@ -6,6 +6,7 @@ import { rollupDailyMetrics } from "../reports/rollup-daily-metrics";
 import { purgeAnalyticsEventsJob } from "./purge-analytics-events";
 import { buildExport, purgeExpiredExports } from "../reports/exports";
 import { computeExperimentResults } from "../experiments";
+import { adAnomalyDetection, adsetAnomalyDetection, campaignAnomalyDetection } from "../ads";
 
 export const JOBS: Record<string, JobDefinition> = {
   [buildBanditDataset.name]: buildBanditDataset as JobDefinition,
@@ -15,4 +16,7 @@ export const JOBS: Record<string, JobDefinition> = {
   [buildExport.name]: buildExport as JobDefinition,
   [purgeExpiredExports.name]: purgeExpiredExports as JobDefinition,
   [computeExperimentResults.name]: computeExperimentResults as JobDefinition,
+  [campaignAnomalyDetection.name]: campaignAnomalyDetection as JobDefinition,
+  [adsetAnomalyDetection.name]: adsetAnomalyDetection as JobDefinition,
+  [adAnomalyDetection.name]: adAnomalyDetection as JobDefinition,
 };

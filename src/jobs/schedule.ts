@@ -18,4 +18,10 @@ export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
     { job: "purge_analytics_events", params: {} },
     { job: "purge_expired_exports", params: {} },
   ],
+  // Ads (seed 001's job table): anomalies on campaigns and ad sets every 60 minutes, on ads every 120.
+  "0 * * * *": [
+    { job: "campaign_anomaly_detection", params: {} },
+    { job: "adset_anomaly_detection", params: {} },
+  ],
+  "0 */2 * * *": [{ job: "ad_anomaly_detection", params: {} }],
 };
