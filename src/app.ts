@@ -12,7 +12,7 @@ import { rateLimit } from "./http/rate-limit";
 import { requestLog } from "./http/request-log";
 import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, PostDecision, PostLearningEvaluate, PutDecisionType } from "./decisions";
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
-import { ClassifyEntities, GenerateForecasts, GenerateRecommendations, GetAdEntity, ListClassifications, ListFeatures, ListForecasts, ListRecommendations, PostInsightsImport, PutAdEntities, PutAdInsights, ResolveRecommendation } from "./ads";
+import { ClassifyEntities, GenerateForecasts, GenerateRecommendations, GetAdEntity, GetAnomalies, ListClassifications, ListFeatures, ListForecasts, ListRecommendations, PostInsightsImport, PostDetectAnomalies, PutAdEntities, PutAdInsights, ResolveRecommendation } from "./ads";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
@@ -108,6 +108,8 @@ export function createApp() {
   openapi.get("/v1/ml/recommendations", ListRecommendations);
   openapi.post("/v1/ml/recommendations/generate", GenerateRecommendations);
   openapi.patch("/v1/ml/recommendations/:id", ResolveRecommendation);
+  openapi.get("/v1/ml/anomalies", GetAnomalies);
+  openapi.post("/v1/ml/anomalies/detect", PostDetectAnomalies);
 
   // Administration: creating and listing projects is the operator's; the rest is each project's admins'.
   app.use("/v1/admin/*", bearerCaller, rateLimit("admin"), adminOnly);

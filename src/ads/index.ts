@@ -5,3 +5,4 @@ export { GetAdEntity } from "./entities/entity-route";
 export { ClassifyEntities, ListClassifications } from "./classifications/classification-routes";
 export { GenerateRecommendations, ListRecommendations, ResolveRecommendation } from "./recommendations/recommendation-routes";
 export { ListFeatures } from "./features/feature-routes";
+export { GetAnomalies, PostDetectAnomalies } from "./anomalies/anomaly-routes";

@@ -2,5 +2,6 @@
 import type { JobDefinition } from "../jobs/job";
 import { adsetForecasts, campaignForecasts } from "./forecasts/forecast-jobs";
 import { ADS_ML_JOBS } from "./ml-jobs";
+import { adAnomalyDetection, adsetAnomalyDetection, campaignAnomalyDetection } from "./anomalies/anomaly-jobs";
 
-export const ADS_JOBS: readonly JobDefinition[] = [...ADS_ML_JOBS, campaignForecasts, adsetForecasts];
+export const ADS_JOBS: readonly JobDefinition[] = [...ADS_ML_JOBS, campaignAnomalyDetection, adsetAnomalyDetection, adAnomalyDetection, campaignForecasts, adsetForecasts] as JobDefinition[];

@@ -26,4 +26,10 @@ export const SCHEDULE: Readonly<Record<string, readonly ScheduledRun[]>> = {
   "0 5 * * *": [{ job: "campaign_classification", params: {} }, { job: "campaign_recommendations", params: {} }],
   "30 5 * * *": [{ job: "adset_classification", params: {} }, { job: "adset_recommendations", params: {} }],
   "0 6 * * *": [{ job: "ad_classification", params: {} }, { job: "ad_recommendations", params: {} }],
+  // Ads (seed 001's job table): anomalies on campaigns and ad sets every 60 minutes, on ads every 120.
+  "0 * * * *": [
+    { job: "campaign_anomaly_detection", params: {} },
+    { job: "adset_anomaly_detection", params: {} },
+  ],
+  "0 */2 * * *": [{ job: "ad_anomaly_detection", params: {} }],
 };

@@ -1,18 +1,15 @@
 // A level's features for one day: read from ml_features when stored, otherwise computed from the insights and stored.
+import { lastCompleteDay } from "../report-day";
 import { loadEntities, loadInsightDays, type AccountScope } from "../ads-store";
 import type { EntityFeatures } from "../entity-features";
 import { PARENT_TYPE, type EntityType } from "../entity-levels";
 import { computeFeatures, featureWindows } from "./compute-features";
 
-const DAY_MS = 86_400_000;
-
 /**
  * The as_of_date a job acting at instant `asOf` uses: the last UTC day closed by then (the day before as_of's day), so
  * the 05:00 runs never count a day that has barely started as a week's last day.
  */
-export function asOfDateOf(asOf: number): string {
-  return new Date(Math.floor(asOf / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10);
-}
+export const asOfDateOf = lastCompleteDay;
 
 /** The stored features of a level and day, by entity id. */
 export async function storedFeatures(d1: D1Database, scope: AccountScope, entityType: EntityType, asOfDate: string): Promise<Map<string, EntityFeatures>> {
