@@ -46,7 +46,7 @@ export type EntityFeatures = {
 
   // Added for the classification and the recommendation rules, which are pure functions of this record alone: the
   // entity's state, the previous week's values the trends were computed from, the references it is compared with, and
-  // its longer history (docs/ads-features.md).
+  // its longer history (docs/ads.md).
   status: "active" | "paused";
   daily_budget: number | null;
   spend_prev_7d: number;

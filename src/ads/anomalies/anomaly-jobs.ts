@@ -44,7 +44,7 @@ function anomalyJob(level: EntityType) {
       let entities = 0;
       let found = 0;
       let from = to;
-      // One account is one read and a few batched writes; accounts are not paged (docs/ads-anomalies.md).
+      // One account is one read and a few batched writes; accounts are not paged (docs/ads.md §3).
       for (const scope of accounts) {
         const r = await detectAccountAnomalies(d1, scope, { entityType: level, entityIds: p.entity_ids, to, partialTo, days: p.days, now: Date.now() });
         read += r.insightDaysRead;

@@ -23,7 +23,7 @@ export function metricValue(day: InsightDay, metric: AnomalyMetric): number | nu
 const DAILY: DetectorConfig = { ...DEFAULT_DETECTOR, period: 7, nonNegative: true };
 
 /**
- * The floors differ by metric (docs/ads-anomalies.md): spend moves at least one currency unit or 5%; leads are counts
+ * The floors differ by metric (docs/ads.md §3): spend moves at least one currency unit or 5%; leads are counts
  * (Poisson: one extra lead on an entity that gets one a day is not news); CPL is a ratio of two noisy numbers, so
  * its floor is 10%; CTR at least 0.1 percentage point or 5%.
  */

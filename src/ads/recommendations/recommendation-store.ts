@@ -32,7 +32,7 @@ ON CONFLICT (project_id, config_id, entity_id, type) WHERE status = 'open' DO UP
 /**
  * One level of one account: features (stored or computed), the rules, then one batch per chunk that expires what stopped
  * firing or outlived its expiry, raises what is new and refreshes what still fires. `force` recomputes the features;
- * it does not override a person's recent apply or dismiss (docs/ads-features.md).
+ * it does not override a person's recent apply or dismiss (docs/ads.md).
  */
 export async function generateRecommendations(
   d1: D1Database,

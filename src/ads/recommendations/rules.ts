@@ -1,4 +1,4 @@
-// The recommendation rule table: every rule's type, levels, thresholds and test in one typed place (docs/ads-features.md).
+// The recommendation rule table: every rule's type, levels, thresholds and test in one typed place (docs/ads.md).
 import type { EntityFeatures } from "../entity-features";
 import type { EntityType } from "../entity-levels";
 

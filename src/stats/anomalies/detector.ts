@@ -19,7 +19,7 @@ export type DetectorConfig = BaselineOptions & {
 };
 
 /**
- * Defaults (docs/ads-anomalies.md has the NAB sweep): an alarm from |z| ≥ 4 (Iglewicz and Hoaglin use 3.5; 4 caught
+ * Defaults (docs/ads.md §3 has the NAB sweep): an alarm from |z| ≥ 4 (Iglewicz and Hoaglin use 3.5; 4 caught
  * the same windows with fewer alarms outside them, and is a false alarm on 0.006% of normal days rather than 0.05%);
  * two whole periods before a first verdict; the last four periods read (eight missed a window at every threshold
  * above 3: the baseline is slower to follow a change).
