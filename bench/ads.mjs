@@ -189,9 +189,10 @@ function storedChecks(file, configId, lastDate, floorRows, entityCount) {
   const mismatches = [];
   for (const f of features) {
     const v = JSON.parse(f.features);
-    const want = floor.get(f.entity_id);
-    const same = want && Math.abs(v.spend_7d - want.spend_7d) < 1e-6 && v.impressions_7d === want.impressions_7d && v.clicks_7d === want.clicks_7d && v.leads_7d === want.leads_7d;
-    if (!same) mismatches.push({ entity_id: f.entity_id, stored: { spend_7d: v.spend_7d, leads_7d: v.leads_7d }, floor: want ?? null });
+    // An entity without a day in the window has no floor row: its sums are zeros.
+    const want = floor.get(f.entity_id) ?? { spend_7d: 0, impressions_7d: 0, clicks_7d: 0, leads_7d: 0 };
+    const same = Math.abs(v.spend_7d - want.spend_7d) < 1e-6 && v.impressions_7d === want.impressions_7d && v.clicks_7d === want.clicks_7d && v.leads_7d === want.leads_7d;
+    if (!same) mismatches.push({ entity_id: f.entity_id, stored: { spend_7d: v.spend_7d, leads_7d: v.leads_7d }, floor: want });
   }
   const classified = classifications.reduce((s, r) => s + r.n, 0);
   return {

@@ -229,7 +229,7 @@ describe("the anomaly jobs", () => {
     };
     const campaign = await run("campaign_anomaly_detection", { config_id: configId, as_of: AS_OF });
     expect(campaign).toMatchObject({ status: "ok", rows_written: 2 });
-    expect(campaign.message).toContain(`1 accounts, 1 campaigns, ${LAST}..${LAST}: 2 anomalies`);
+    expect(campaign.message).toContain(`1 accounts, 1 campaigns, ${addDays(LAST, -1)}..${LAST}: 2 anomalies`);
     const adset = await run("adset_anomaly_detection", { config_id: configId, as_of: AS_OF });
     expect(adset.rows_written).toBeGreaterThan(0);
     expect(await run("ad_anomaly_detection", { as_of: AS_OF, days: 7 })).toMatchObject({ rows_written: 2 });

@@ -24,8 +24,11 @@ const params = z
     config_id: configIdSchema.optional(),
     /** Only these entities of the level; needs config_id. */
     entity_ids: entityIdsSchema.optional(),
-    /** Days examined, ending on as_of's day (UTC). */
-    days: z.number().int().min(1).max(MAX_DETECTION_DAYS).default(1),
+    /**
+     * Days examined, ending on as_of's day (UTC). Two by default: today as it fills in, and yesterday in full (an
+     * hourly run after midnight is past midnight, and a day's final numbers can arrive hours after it ends).
+     */
+    days: z.number().int().min(1).max(MAX_DETECTION_DAYS).default(2),
     as_of: asOfParam,
   })
   .refine((p) => p.entity_ids === undefined || p.config_id !== undefined, { message: "entity_ids needs config_id", path: ["entity_ids"] });
