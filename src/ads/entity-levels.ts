@@ -6,6 +6,3 @@ export type EntityType = (typeof AD_ENTITY_TYPES)[number];
 
 /** The level an entity's parent must be at; a campaign has none. */
 export const PARENT_TYPE: Readonly<Record<EntityType, EntityType | null>> = { campaign: null, adset: "campaign", ad: "adset" };
-
-/** The level below (the children a parent's share and sibling comparisons are over). */
-export const CHILD_TYPE: Readonly<Record<EntityType, EntityType | null>> = { campaign: "adset", adset: "ad", ad: null };

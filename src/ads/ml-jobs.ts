@@ -6,6 +6,7 @@ import { configIdSchema } from "./ads-scope";
 import { classifyLevel } from "./classifications/classification-store";
 import type { EntityType } from "./entity-levels";
 import { asOfDateOf } from "./features/feature-store";
+import { entityIdsParam } from "./ml-route-schemas";
 import { generateRecommendations } from "./recommendations/recommendation-store";
 
 const params = z
@@ -14,7 +15,7 @@ const params = z
     /** One ad account (every account of the project, or of every project, without it). */
     config_id: configIdSchema.optional(),
     /** Only these entities of the level (needs config_id). */
-    entity_ids: z.array(z.string().min(1).max(256)).min(1).max(1000).optional(),
+    entity_ids: entityIdsParam.optional(),
     /** Recompute the day's features even when stored (after insights were re-sent). */
     force_refresh: z.boolean().optional(),
     as_of: asOfParam,

@@ -4,11 +4,13 @@ import { isDate } from "../reports/day-range";
 import { loadEntities, type AccountScope } from "./ads-store";
 import { ApiError } from "../http/errors";
 import { AD_ENTITY_TYPES, type EntityType } from "./entity-levels";
+import { entityIdSchema } from "./intake/entity-rows";
 
 /** Seed 001's compatibility rule: without entity_type, the campaign level. */
 export const entityTypeParam = z.enum(AD_ENTITY_TYPES).default("campaign").describe("campaign | adset | ad (default campaign)");
 export const projectQuery = z.string().min(1).max(64).optional().describe("Only for the operator token, which spans projects");
-export const entityIdsParam = z.array(z.string().min(1).max(256)).min(1).max(1000).optional().describe("Only these entities of the level");
+/** Entity ids a run is limited to (routes and jobs): ids as an upload accepts them, at most 1,000. */
+export const entityIdsParam = z.array(entityIdSchema).min(1).max(1000).describe("Only these entities of the level (404 ad_entity_not_found for one that is not)");
 export const asOfDateParam = z
   .string()
   .refine((s) => isDate(s) && s >= "2000-01-01" && s <= "9998-12-31", "a date YYYY-MM-DD between 2000-01-01 and 9998-12-31")

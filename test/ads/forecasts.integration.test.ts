@@ -72,6 +72,10 @@ describe("ads forecasts", () => {
     expect((await generate(p.admin, { config_id: 5, horizon_days: 91 })).status).toBe(400);
     expect((await generate(p.admin, { config_id: 5, entity_type: "ad" })).status).toBe(400);
     expect((await generate(p.admin, { config_id: 5, surprise: 1 })).status).toBe(400);
+    // Entities that are not ad sets of the account are named, as the other /v1/ml runs do (it answered 200 with nothing).
+    const notAdsets = await generate(p.admin, { config_id: 5, entity_type: "adset", entity_ids: ["s1", "c1", "zzz"] });
+    expect(notAdsets.status).toBe(404);
+    expect(((await notAdsets.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: "ad_entity_not_found", details: { entity_ids: ["c1", "zzz"] } });
     const unknown = await generate(p.admin, { config_id: 6 });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("ad_account_not_found");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { asOfParam, defineJob, projectParam, type JobDefinition } from "../../jobs/job";
 import { loadAccounts } from "../ads-store";
 import { configIdSchema } from "../ads-scope";
+import { entityIdsParam } from "../ml-route-schemas";
 import type { EntityType } from "../entity-levels";
 import { detectAccountAnomalies } from "./detect-account-anomalies";
 
@@ -15,7 +16,6 @@ export const MAX_DETECTION_DAYS = 90;
 export function examinedDay(asOf: number): { to: string; partialTo: boolean } {
   return { to: new Date(asOf - 1).toISOString().slice(0, 10), partialTo: asOf % 86_400_000 !== 0 };
 }
-export const entityIdsSchema = z.array(z.string().min(1).max(128)).min(1).max(1000);
 
 const params = z
   .strictObject({
@@ -23,7 +23,7 @@ const params = z
     /** One account; every account (of `project`, or of every project) when absent. */
     config_id: configIdSchema.optional(),
     /** Only these entities of the level; needs config_id. */
-    entity_ids: entityIdsSchema.optional(),
+    entity_ids: entityIdsParam.optional(),
     /**
      * Days examined, ending on as_of's day (UTC). Two by default: today as it fills in, and yesterday in full (an
      * hourly run after midnight is past midnight, and a day's final numbers can arrive hours after it ends).

@@ -12,11 +12,9 @@ import { AD_ENTITY_TYPES } from "../entity-levels";
 import { ANOMALY_METRICS } from "./anomaly-metrics";
 import { listAnomalies, type StoredAnomaly } from "./anomaly-store";
 import { detectAccountAnomalies } from "./detect-account-anomalies";
-import { entityIdsSchema, MAX_DETECTION_DAYS, examinedDay } from "./anomaly-jobs";
+import { MAX_DETECTION_DAYS, examinedDay } from "./anomaly-jobs";
+import { entityIdsParam, entityTypeParam as entityType, projectQuery as project } from "../ml-route-schemas";
 
-const project = z.string().min(1).max(64).optional().describe("Only for the operator token, which spans projects");
-// Seed 001's compatibility rule: callers that predate the levels mean campaigns.
-const entityType = z.enum(AD_ENTITY_TYPES).default("campaign").describe("campaign (default), adset or ad");
 
 const anomalySchema = z.object({
   config_id: z.number().int(),
@@ -91,7 +89,7 @@ export class GetAnomalies extends ApiRoute {
 const detectBody = z.object({
   config_id: configIdSchema,
   entity_type: entityType,
-  entity_ids: entityIdsSchema.optional().describe("Only these entities of the level (404 ad_entity_not_found for one that is not)"),
+  entity_ids: entityIdsParam.optional(),
   days: z.number().int().min(1).max(MAX_DETECTION_DAYS).default(7).describe("Days examined, ending on as_of's day (UTC)"),
   as_of: asOfParam.describe("ISO-8601 time or epoch ms; default now. Its UTC day is the last day examined (the day before at exactly midnight); a day still under way is judged only for rising spend and leads"),
 });

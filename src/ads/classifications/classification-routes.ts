@@ -66,7 +66,7 @@ export class ClassifyEntities extends ApiRoute {
             schema: z.object({
               config_id: configIdSchema,
               entity_type: entityTypeParam,
-              entity_ids: entityIdsParam,
+              entity_ids: entityIdsParam.optional(),
               as_of: asOfDateParam.optional(),
               force_refresh: z.boolean().default(false).describe("Recompute the day's features even when stored"),
             }),

@@ -6,6 +6,7 @@ import { ApiError, errorResponses } from "../../http/errors";
 import { bearerOnly, jsonResponse } from "../../http/openapi";
 import { configIdSchema, existingAccount } from "../ads-scope";
 import { entityIdSchema } from "../intake/entity-rows";
+import { projectQuery } from "../ml-route-schemas";
 import { entityView } from "./entity-view";
 
 export class GetAdEntity extends ApiRoute {
@@ -16,7 +17,7 @@ export class GetAdEntity extends ApiRoute {
     security: bearerOnly,
     request: {
       params: z.object({ id: entityIdSchema }),
-      query: z.object({ config_id: configIdSchema, project: z.string().optional().describe("Only for the operator token, which spans projects") }),
+      query: z.object({ config_id: configIdSchema, project: projectQuery }),
     },
     responses: { "200": jsonResponse("The entity", z.record(z.string(), z.unknown())), ...errorResponses(400, 401, 403, 404) },
   };

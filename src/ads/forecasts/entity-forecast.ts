@@ -1,5 +1,5 @@
 // Spend, leads and CPL ahead for one entity (pure): Holt / Holt–Winters on daily spend and leads, CPL as their ratio.
-import { backtestDailySeries, forecastDailySeries, type Backtest, type DailyForecast } from "../../stats/forecast/popularity-forecast";
+import { forecastDailySeries, type Backtest, type DailyForecast } from "../../stats/forecast/popularity-forecast";
 import type { InsightDay } from "../insight-day";
 import { addDays, daysBetween } from "../report-day";
 
@@ -65,14 +65,15 @@ function cplForecast(spend: DailyForecast, leads: DailyForecast, lastDay: string
   });
   const total = (k: "value" | "lower" | "upper", j: "value" | "upper" | "lower") =>
     ratio(sum(spend.predictions.map((p) => p[k])), sum(leads.predictions.map((p) => p[j])));
-  return { model: `ratio(${spend.model_version}, ${leads.model_version})`, predictions, total: { value: total("value", "value"), lower: total("lower", "upper"), upper: total("upper", "lower") }, backtest: cplBacktest(series) };
+  return { model: `ratio(${spend.model_version}, ${leads.model_version})`, predictions, total: { value: total("value", "value"), lower: total("lower", "upper"), upper: total("upper", "lower") }, backtest: cplBacktest(series, spend.backtest?.horizon_days) };
 }
 
-/** The held-out days' CPL (their spend over their leads) against the ratio of the two forecasts for them. */
-function cplBacktest(series: { spend: number[]; leads: number[] }): MetricForecast["backtest"] {
-  const spendBacktest = backtestDailySeries(series.spend);
-  if (!spendBacktest) return null;
-  const h = spendBacktest.horizon_days;
+/**
+ * The held-out days' CPL (their spend over their leads) against the ratio of the two forecasts for them; `h` is the
+ * spend backtest's hold-out (none with too short a history).
+ */
+function cplBacktest(series: { spend: number[]; leads: number[] }, h: number | undefined): MetricForecast["backtest"] {
+  if (h === undefined) return null;
   const cut = series.spend.length - h;
   const predictedSpend = sum(forecastDailySeries(series.spend.slice(0, cut), h, { backtest: false }).predictions.map((p) => p.value));
   const predictedLeads = sum(forecastDailySeries(series.leads.slice(0, cut), h, { backtest: false }).predictions.map((p) => p.value));

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { asOfParam, defineJob, projectParam, type JobDefinition } from "../../jobs/job";
 import { loadAccounts } from "../ads-store";
 import type { EntityType } from "../entity-levels";
-import { entityIdSchema } from "../intake/entity-rows";
+import { entityIdsParam } from "../ml-route-schemas";
 import { lastCompleteDay } from "../report-day";
 import { MAX_HORIZON_DAYS } from "./entity-forecast";
 import { generateForecasts } from "./generate-forecasts";
@@ -14,7 +14,7 @@ export const DEFAULT_HORIZON_DAYS = 30;
 const params = z.strictObject({
   project: projectParam,
   config_id: z.number().int().positive().optional(),
-  entity_ids: z.array(entityIdSchema).min(1).max(1000).optional(),
+  entity_ids: entityIdsParam.optional(),
   horizon_days: z.number().int().min(1).max(MAX_HORIZON_DAYS).default(DEFAULT_HORIZON_DAYS),
   as_of: asOfParam,
   /** Where a continued run picks up: the account and the last entity done (set by the job itself). */

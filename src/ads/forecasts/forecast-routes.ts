@@ -6,6 +6,7 @@ import { errorResponses } from "../../http/errors";
 import { bearerOnly, jsonResponse } from "../../http/openapi";
 import { runJob } from "../../jobs/runner";
 import { configIdSchema, existingAccount } from "../ads-scope";
+import { entityIdsParam, projectQuery as project, requireLevelEntities } from "../ml-route-schemas";
 import { entityIdSchema } from "../intake/entity-rows";
 import { MAX_HORIZON_DAYS } from "./entity-forecast";
 import { DEFAULT_HORIZON_DAYS } from "./forecast-jobs";
@@ -13,7 +14,6 @@ import { FORECAST_METRICS, listForecasts } from "./forecasts-store";
 
 /** Seed 001's job table forecasts campaigns and ad sets; an ad's few leads a day make a daily forecast mostly noise. */
 const FORECAST_LEVELS = ["campaign", "adset"] as const;
-const project = z.string().optional().describe("Only for the operator token, which spans projects");
 const point = z.object({ date: z.string(), value: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable() });
 const forecastSchema = z.object({
   entity_type: z.string(),
@@ -67,7 +67,7 @@ export class GenerateForecasts extends ApiRoute {
             schema: z.strictObject({
               config_id: configIdSchema,
               entity_type: z.enum(FORECAST_LEVELS).default("campaign"),
-              entity_ids: z.array(entityIdSchema).min(1).max(1000).optional(),
+              entity_ids: entityIdsParam.optional(),
               horizon_days: z.number().int().min(1).max(MAX_HORIZON_DAYS).default(DEFAULT_HORIZON_DAYS),
               as_of: z.iso.datetime({ offset: true }).optional().describe("History ends on the last complete UTC day before it (default: now)"),
             }),
@@ -83,6 +83,7 @@ export class GenerateForecasts extends ApiRoute {
   async handle(c: AppContext) {
     const { query, body } = await this.getValidatedData<typeof this.schema>();
     const scope = await existingAccount(c, query.project, body.config_id);
+    await requireLevelEntities(c.env.DB, scope, body.entity_type, body.entity_ids);
     const run = await runJob(
       c.env,
       `${body.entity_type}_forecasts`,

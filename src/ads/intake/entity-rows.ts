@@ -24,7 +24,8 @@ export type CheckedEntities = { accepted: Array<{ index: number; row: EntityRow 
 
 /**
  * Validates each row, then the hierarchy: a campaign has no parent; an ad set's parent is a campaign and an ad's an ad
- * set, either stored or accepted in the same request (in any order); an entity keeps its level; an id appears once.
+ * set, either stored or accepted in the same request (in any order); an entity keeps its level and its parent; an id
+ * appears once.
  * A row whose parent was itself refused is refused too (`unknown_parent`), so nothing is stored under a missing parent.
  */
 export function checkEntityRows(raw: readonly unknown[], stored: ReadonlyMap<string, StoredEntity>): CheckedEntities {
@@ -42,6 +43,11 @@ export function checkEntityRows(raw: readonly unknown[], stored: ReadonlyMap<str
     const parentType = PARENT_TYPE[row.entity_type];
     if (parentType === null && row.parent_id) return rejected.push({ index, code: "unexpected_parent", message: "A campaign has no parent" });
     if (parentType !== null && !row.parent_id) return rejected.push({ index, code: "missing_parent", message: `An ${row.entity_type} needs parent_id (its ${parentType})` });
+    // Moving an entity would leave its stored days under a parent whose spend never included them (Ads Manager does not
+    // move ad sets or ads either: it duplicates them under a new id).
+    if (before && (row.parent_id ?? null) !== before.parentId) {
+      return rejected.push({ index, code: "parent_conflict", message: `${row.entity_id} is stored under ${before.parentId}; an entity keeps its parent` });
+    }
     parsed.set(row.entity_id, { index, row });
   });
 

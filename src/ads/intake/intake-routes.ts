@@ -7,10 +7,11 @@ import { ApiError, errorResponses } from "../../http/errors";
 import { bearerOnly, jsonResponse } from "../../http/openapi";
 import { readBodyLimited } from "../../http/read-body";
 import { adsProject, configIdSchema } from "../ads-scope";
+import { projectQuery } from "../ml-route-schemas";
 import { importMetaCsv } from "./import-meta-csv";
 import { uploadEntities, uploadInsights } from "./upload";
 
-const query = z.object({ project: z.string().optional().describe("Only for the operator token, which spans projects") });
+const query = z.object({ project: projectQuery });
 const rejection = z.object({ index: z.number().int(), code: z.string(), message: z.string() });
 const outcome = z.object({
   accepted: z.number().int().describe("Rows that passed: stored, or already stored exactly so"),

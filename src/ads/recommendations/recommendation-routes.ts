@@ -7,7 +7,7 @@ import { bearerOnly, jsonResponse } from "../../http/openapi";
 import { adsProject, configIdSchema, existingAccount } from "../ads-scope";
 import { AD_ENTITY_TYPES } from "../entity-levels";
 import { asOfDateOf } from "../features/feature-store";
-import { asOfDateParam, limitParam, offsetParam, projectQuery } from "../ml-route-schemas";
+import { asOfDateParam, entityTypeParam, limitParam, offsetParam, projectQuery } from "../ml-route-schemas";
 import { generateRecommendations, listRecommendations, RECOMMENDATION_STATUSES, resolveRecommendation } from "./recommendation-store";
 import { PRIORITIES, RECOMMENDATION_TYPES } from "./rules";
 
@@ -38,7 +38,7 @@ export class ListRecommendations extends ApiRoute {
     security: bearerOnly,
     request: {
       query: z.object({
-        entity_type: z.enum(AD_ENTITY_TYPES).default("campaign").describe("campaign | adset | ad (default campaign)"),
+        entity_type: entityTypeParam,
         config_id: configIdSchema.optional(),
         entity_id: z.string().min(1).max(256).optional(),
         status: z.enum(RECOMMENDATION_STATUSES).default("open"),

@@ -9,6 +9,18 @@ const ad = (id: string, parent: string) => ({ entity_type: "ad", entity_id: id, 
 const codes = (r: { rejected: Array<{ index: number; code: string }> }) => r.rejected.map((x) => [x.index, x.code]);
 
 describe("checkEntityRows", () => {
+  it("refuses moving a stored entity to another parent, and lets its name and status change", () => {
+    const stored = new Map<string, StoredEntity>([
+      ["c0", { entityType: "campaign", parentId: null }],
+      ["s0", { entityType: "adset", parentId: "c0" }],
+      ["s1", { entityType: "adset", parentId: "c0" }],
+      ["a0", { entityType: "ad", parentId: "s0" }],
+    ]);
+    const r = checkEntityRows([ad("a0", "s1"), { ...ad("a0", "s0"), name: "renamed" }, adset("s1", "c0")], stored);
+    expect(codes(r)).toEqual([[0, "parent_conflict"]]);
+    expect(r.accepted.map((a) => a.index)).toEqual([1, 2]);
+  });
+
   it("accepts a hierarchy sent children-first in one request", () => {
     const r = checkEntityRows([ad("a1", "s1"), adset("s1", "c1"), campaign("c1", { daily_budget: 50 })], new Map());
     expect(r.rejected).toEqual([]);
@@ -87,6 +99,19 @@ describe("checkInsightRows", () => {
     expect(codes(checkInsightRows([day("s1", 7), day("a1", 6)], ctx(storedChild)))).toEqual([]);
     // Another day's child does not matter.
     expect(codes(checkInsightRows([day("s1", 7, { date: "2026-11-21" })], ctx(storedChild)))).toEqual([]);
+  });
+
+  it("refuses a parent's row when the child row it made room for is refused, down the levels, so nothing stays above its parent", () => {
+    const stored = [
+      { entityId: "c1", date: "2026-11-20", spend: 10 },
+      { entityId: "s1", date: "2026-11-20", spend: 10 },
+      { entityId: "a1", date: "2026-11-20", spend: 10 },
+    ];
+    // Every level lowered, but a1's new row is malformed: a1 stays at 10, so s1 at 5 and then c1 at 6 cannot stand.
+    const r = checkInsightRows([day("c1", 6), day("s1", 5), day("a1", 4, { clicks: 5000 })], ctx(stored));
+    expect(codes(r)).toEqual([[0, "spend_below_child"], [1, "spend_below_child"], [2, "clicks_exceed_impressions"]]);
+    // a1 lowered below its lowered parent: all three stand.
+    expect(codes(checkInsightRows([day("c1", 5), day("s1", 5), day("a1", 4)], ctx(stored)))).toEqual([]);
   });
 
   it("refuses unknown entities, future dates, impossible counts, duplicates and malformed rows, and keeps the rest", () => {
