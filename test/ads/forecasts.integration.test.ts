@@ -87,3 +87,15 @@ describe("ads forecasts", () => {
     expect((await call(`/v1/ml/forecasts?config_id=5&project=${p.id}`, { headers: asOperator })).status).toBe(200);
   });
 });
+
+describe("a forecast whose history has run out", () => {
+  it("is removed, not left to be read as current", async () => {
+    const p = await account();
+    await generate(p.admin, { config_id: 5, entity_type: "adset", horizon_days: 2, as_of: "2026-11-20T00:00:00Z" });
+    const count = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM ml_forecasts WHERE project_id = ?1 AND entity_id = 's2'").bind(p.id).first<{ n: number }>())!.n;
+    expect(await count()).toBe(3);
+    // 200 days later, s2's last delivery is out of the 120-day window.
+    await generate(p.admin, { config_id: 5, entity_type: "adset", horizon_days: 2, as_of: "2027-06-08T00:00:00Z" });
+    expect(await count()).toBe(0);
+  });
+});

@@ -9,7 +9,8 @@ export type ForecastRun = { forecasted: string[]; skipped: string[]; rowsRead: n
 
 /**
  * Entities in id order, from just after `after`; stops (reporting where) when `deadline` passes so a job can hand the
- * rest on. An entity without a day of data in the history window is skipped (nothing to fit).
+ * rest on. An entity without a day of data in the history window is skipped (nothing to fit) and loses its stored
+ * forecasts.
  */
 export async function generateForecasts(
   d1: D1Database,
@@ -34,6 +35,9 @@ export async function generateForecasts(
     run.rowsRead += days.length;
     const forecast = forecastEntity(days, opts.lastDay, opts.horizon);
     if (!forecast) {
+      // Nothing to fit any more (no delivery in the history window): an older forecast would be read as current.
+      const removed = await d1.prepare("DELETE FROM ml_forecasts WHERE project_id = ?1 AND config_id = ?2 AND entity_id = ?3").bind(scope.projectId, scope.configId, entity.entityId).run();
+      run.rowsWritten += removed.meta.changes ?? 0;
       run.skipped.push(entity.entityId);
       continue;
     }
