@@ -15,7 +15,24 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEV_VARS = join(ROOT, ".dev.vars");
+const DEV_STATE = join(ROOT, ".edgeloop-dev.json");
 const DEFAULT_BASE_URL = "http://127.0.0.1:8787";
+
+/**
+ * The Worker `npm start` last ran here (its PORT is saved in .edgeloop-dev.json's base_url), else PORT, else the
+ * default: without it the operator token went to whatever listened on 8787.
+ */
+function localBaseUrl() {
+  if (existsSync(DEV_STATE)) {
+    try {
+      const saved = JSON.parse(readFileSync(DEV_STATE, "utf8")).base_url;
+      if (typeof saved === "string" && /^https?:\/\//.test(saved)) return saved;
+    } catch {
+      // An unreadable state file is npm start's to rewrite; fall through to PORT.
+    }
+  }
+  return process.env.PORT ? `http://127.0.0.1:${process.env.PORT}` : DEFAULT_BASE_URL;
+}
 
 /*
  * The jobs and their parameters, as src/jobs/registry.ts defines them (the zod schemas in
@@ -134,7 +151,8 @@ function helpText(serverJobs) {
     "  npm run job -- runs --job build-bandit-dataset --limit 10",
     "",
     "Options:",
-    `  --base-url URL   the Worker (default: $EDGELOOP_URL, else ${DEFAULT_BASE_URL})`,
+    `  --base-url URL   the Worker (default: $EDGELOOP_URL, else the URL npm start saved in .edgeloop-dev.json, else`,
+    `                   http://127.0.0.1:$PORT, else ${DEFAULT_BASE_URL})`,
     "  --token TOKEN    a bearer token: the operator ADMIN_TOKEN or a project admin JWT (default: $EDGELOOP_TOKEN, else",
     "                   ADMIN_TOKEN from .dev.vars when the base URL is this machine, as `npm start` writes it)",
     "  --json           print the response JSON as it came",
@@ -384,7 +402,7 @@ async function main() {
     throw err;
   }
   const { command, extra, params, options } = parsed;
-  const base = (options.base_url ?? process.env.EDGELOOP_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  const base = (options.base_url ?? process.env.EDGELOOP_URL ?? localBaseUrl()).replace(/\/+$/, "");
   const timeoutS = options.timeout === undefined ? 120 : Number(options.timeout);
 
   try {

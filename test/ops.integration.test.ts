@@ -77,6 +77,18 @@ describe("operations surface", () => {
     expect((await call("/__bench/noop", { method: "POST", body: "{}" })).status).toBe(404);
   });
 
+  it("answers a path with a copied placeholder (<decision_id>, percent-encoded as a URL carries it) in the one error shape", async () => {
+    // A literal "<" on the wire never reaches a Worker (the HTTP server refuses it first, docs/architecture.md); every
+    // client that builds a URL sends %3C, and that must meet the JSON shape, not a plain-text 400.
+    for (const path of ["/v1/decisions/<decision_id>", "/v1/exports/%3Cexport_id%3E", "/v1/nope/<x>"]) {
+      const res = await call(path, { headers: { authorization: "Bearer not-a-token" } });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toEqual(expect.any(String));
+    }
+  });
+
   it("answers the bench floor with 202 when ENABLE_BENCH_ROUTES=true", async () => {
     const worker = (await import("../src/index")).default;
     const req = new Request("https://edgeloop.test/__bench/noop", { method: "POST", body: "[]" });
