@@ -19,7 +19,15 @@ export type LevelInput = {
   days: ReadonlyMap<string, readonly InsightDay[]>;
   /** The parent level's daily insights by entity id (empty for campaigns). */
   parentDays: ReadonlyMap<string, readonly InsightDay[]>;
+  /**
+   * The look-back's totals per entity (REACTIVATE's prior 28 days, the first day with delivery). Derived from `days`
+   * when absent; the store sums them in SQL instead, so that only the last 14 days travel as daily rows.
+   */
+  history?: ReadonlyMap<string, LookbackTotals>;
 };
+
+/** Per entity over the look-back: spend and leads of the prior 28 days, and the first day with delivery (or null). */
+export type LookbackTotals = { priorSpend: number; priorLeads: number; firstDelivery: string | null };
 
 /** The first and last day of each window, for as_of_date D: 7d = [D−6, D], prev = [D−13, D−7], prior 28d = [D−34, D−7]. */
 export function featureWindows(asOfDate: string) {
@@ -133,14 +141,16 @@ export function creativeFatigue(frequencyTrend: number | null, ctrTrend: number 
   return Math.sqrt(clamp(frequencyTrend / 0.5, 0, 1) * clamp(-ctrTrend / 0.3, 0, 1));
 }
 
-/** The first day with delivery in the look-back, counted to as_of_date inclusive (0 when none). */
-function deliveryHistoryDays(days: readonly InsightDay[] | undefined, lookback: Window): number {
+/** An entity's look-back totals from its daily rows (what the store's SQL computes). */
+export function lookbackTotals(days: readonly InsightDay[] | undefined, asOfDate: string): LookbackTotals {
+  const w = featureWindows(asOfDate);
+  const prior = sumWindow(days, w.prior28);
   let first: string | null = null;
   for (const d of days ?? []) {
-    if (d.date < lookback.from || d.date > lookback.to || !(d.spend > 0 || d.impressions > 0)) continue;
+    if (d.date < w.lookback.from || d.date > w.lookback.to || !(d.spend > 0 || d.impressions > 0)) continue;
     if (first === null || d.date < first) first = d.date;
   }
-  return first === null ? 0 : daysBetween(first, lookback.to) + 1;
+  return { priorSpend: prior.spend, priorLeads: prior.leads, firstDelivery: first };
 }
 
 /** Every entity of the level, in the input's order. */
@@ -165,7 +175,7 @@ export function computeFeatures(input: LevelInput): EntityFeatures[] {
   return input.entities.map((e): EntityFeatures => {
     const own = week.get(e.entityId)!;
     const prev = sumWindow(input.days.get(e.entityId), w.prev);
-    const prior = sumWindow(input.days.get(e.entityId), w.prior28);
+    const history = input.history?.get(e.entityId) ?? (input.history ? { priorSpend: 0, priorLeads: 0, firstDelivery: null } : lookbackTotals(input.days.get(e.entityId), input.asOfDate));
     const siblings = (groups.get(e.parentId) ?? []).filter((s) => s.entityId !== e.entityId);
     // Summed sibling by sibling (not group total − own), so that "no sibling leads" is exactly 0.
     let siblingSpend = 0;
@@ -242,10 +252,11 @@ export function computeFeatures(input: LevelInput): EntityFeatures[] {
       account_cpl_7d: accountCpl,
       siblings_cpl_7d: siblingsCpl,
       active_siblings: siblings.filter((s) => s.status === "active").length,
-      spend_prior_28d: prior.spend,
-      leads_prior_28d: prior.leads,
-      cpl_prior_28d: ratio(prior.spend, prior.leads),
-      delivery_history_days: deliveryHistoryDays(input.days.get(e.entityId), w.lookback),
+      spend_prior_28d: history.priorSpend,
+      leads_prior_28d: history.priorLeads,
+      cpl_prior_28d: ratio(history.priorSpend, history.priorLeads),
+      // The first day with delivery in the look-back, counted to as_of_date inclusive (0 when none).
+      delivery_history_days: history.firstDelivery === null ? 0 : daysBetween(history.firstDelivery, w.lookback.to) + 1,
     };
   });
 }

@@ -1,5 +1,5 @@
 // Spend, leads and CPL ahead for one entity (pure): Holt / Holt–Winters on daily spend and leads, CPL as their ratio.
-import { forecastDailySeries, type Backtest, type DailyForecast } from "../../stats/forecast/popularity-forecast";
+import { forecastDailySeries, holdoutForecast, scoreHoldout, type Backtest, type DailyForecast } from "../../stats/forecast/popularity-forecast";
 import type { InsightDay } from "../insight-day";
 import { addDays, daysBetween } from "../report-day";
 
@@ -58,29 +58,25 @@ function additive(f: DailyForecast, lastDay: string, metric: string): MetricFore
  * high spend over low leads), so they are wider than a 95% interval would be; with no lower bound on leads above 0 the
  * upper bound is null (unbounded).
  */
-function cplForecast(spend: DailyForecast, leads: DailyForecast, lastDay: string, series: { spend: number[]; leads: number[] }): MetricForecast {
+function cplForecast(spend: DailyForecast, leads: DailyForecast, lastDay: string, held: HeldOut): MetricForecast {
   const predictions = spend.predictions.map((s, i) => {
     const l = leads.predictions[i]!;
     return { date: addDays(lastDay, s.step), value: ratio(s.value, l.value), lower: ratio(s.lower, l.upper), upper: ratio(s.upper, l.lower) };
   });
   const total = (k: "value" | "lower" | "upper", j: "value" | "upper" | "lower") =>
     ratio(sum(spend.predictions.map((p) => p[k])), sum(leads.predictions.map((p) => p[j])));
-  return { model: `ratio(${spend.model_version}, ${leads.model_version})`, predictions, total: { value: total("value", "value"), lower: total("lower", "upper"), upper: total("upper", "lower") }, backtest: cplBacktest(series, spend.backtest?.horizon_days) };
+  return { model: `ratio(${spend.model_version}, ${leads.model_version})`, predictions, total: { value: total("value", "value"), lower: total("lower", "upper"), upper: total("upper", "lower") }, backtest: cplBacktest(held) };
 }
 
-/**
- * The held-out days' CPL (their spend over their leads) against the ratio of the two forecasts for them; `h` is the
- * spend backtest's hold-out (none with too short a history).
- */
-function cplBacktest(series: { spend: number[]; leads: number[] }, h: number | undefined): MetricForecast["backtest"] {
-  if (h === undefined) return null;
-  const cut = series.spend.length - h;
-  const predictedSpend = sum(forecastDailySeries(series.spend.slice(0, cut), h, { backtest: false }).predictions.map((p) => p.value));
-  const predictedLeads = sum(forecastDailySeries(series.leads.slice(0, cut), h, { backtest: false }).predictions.map((p) => p.value));
-  const actual = ratio(sum(series.spend.slice(cut)), sum(series.leads.slice(cut)));
-  const predicted = ratio(predictedSpend, predictedLeads);
+type HeldOut = { spend: ReturnType<typeof holdoutForecast>; leads: ReturnType<typeof holdoutForecast> };
+
+/** The held-out days' CPL (their spend over their leads) against the ratio of the two forecasts for them. */
+function cplBacktest({ spend, leads }: HeldOut): MetricForecast["backtest"] {
+  if (!spend || !leads) return null;
+  const actual = ratio(sum(spend.actual), sum(leads.actual));
+  const predicted = ratio(sum(spend.forecast.predictions.map((p) => p.value)), sum(leads.forecast.predictions.map((p) => p.value)));
   const absolute = actual !== null && predicted !== null ? Math.abs(predicted - actual) : null;
-  return { metric: "cpl", horizon_days: h, actual, predicted, absolute_error: absolute, percentage_error: absolute !== null && actual ? (100 * absolute) / actual : null };
+  return { metric: "cpl", horizon_days: spend.actual.length, actual, predicted, absolute_error: absolute, percentage_error: absolute !== null && actual ? (100 * absolute) / actual : null };
 }
 
 /** null when the entity has no data in the history window. */
@@ -88,13 +84,16 @@ export function forecastEntity(days: readonly InsightDay[], lastDay: string, hor
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON_DAYS) throw new RangeError(`horizon must be 1–${MAX_HORIZON_DAYS}, got ${horizon}`);
   const series = dailySeries(days, lastDay);
   if (!series) return null;
-  const spend = forecastDailySeries(series.spend, horizon);
-  const leads = forecastDailySeries(series.leads, horizon);
+  // Each series' hold-out forecast is fitted once and serves both its own backtest and CPL's (spend and leads have
+  // the same length, so the same days are held out).
+  const held: HeldOut = { spend: holdoutForecast(series.spend), leads: holdoutForecast(series.leads) };
+  const spend = { ...forecastDailySeries(series.spend, horizon, { backtest: false }), backtest: held.spend && scoreHoldout(held.spend) };
+  const leads = { ...forecastDailySeries(series.leads, horizon, { backtest: false }), backtest: held.leads && scoreHoldout(held.leads) };
   return {
     history_days: series.spend.length,
     last_day: lastDay,
     spend: additive(spend, lastDay, "spend"),
     leads: additive(leads, lastDay, "leads"),
-    cpl: cplForecast(spend, leads, lastDay, series),
+    cpl: cplForecast(spend, leads, lastDay, held),
   };
 }

@@ -132,24 +132,32 @@ export function classifyTrend(level: number, slope: number): Trend {
   return "stable";
 }
 
+/** The last min(MAX_BACKTEST_DAYS, ⌊n/4⌋) days held out and forecast from the rest; null when none can be (n < 4). */
+export function holdoutForecast(daily: readonly number[]): { actual: number[]; forecast: DailyForecast } | null {
+  const holdout = Math.min(MAX_BACKTEST_DAYS, Math.floor(daily.length / 4));
+  if (holdout === 0) return null;
+  return { actual: daily.slice(daily.length - holdout), forecast: forecastDailySeries(daily.slice(0, daily.length - holdout), holdout, { backtest: false }) };
+}
+
+/** A hold-out forecast scored: MAE, RMSE and MAPE of the clamped point forecasts. */
+export function scoreHoldout({ actual, forecast }: { actual: readonly number[]; forecast: DailyForecast }): Backtest {
+  const errors = forecast.predictions.map((prediction, i) => actual[i]! - prediction.value);
+  return {
+    model: forecast.model,
+    horizon_days: actual.length,
+    mae: meanOf(errors.map(Math.abs)),
+    rmse: Math.sqrt(meanOf(errors.map((e) => e * e))),
+    mape: actual.some((value) => value === 0) ? null : 100 * meanOf(errors.map((e, i) => Math.abs(e) / actual[i]!)),
+  };
+}
+
 /**
  * Holds out the last min(MAX_BACKTEST_DAYS, ⌊n/4⌋) days, forecasts them from the rest with the same model selection
  * as forecastDailySeries, and scores the clamped point forecasts. null when nothing can be held out (n < 4).
  */
 export function backtestDailySeries(daily: readonly number[]): Backtest | null {
-  const holdout = Math.min(MAX_BACKTEST_DAYS, Math.floor(daily.length / 4));
-  if (holdout === 0) return null;
-  const training = daily.slice(0, daily.length - holdout);
-  const actual = daily.slice(daily.length - holdout);
-  const forecast = forecastDailySeries(training, holdout, { backtest: false });
-  const errors = forecast.predictions.map((prediction, i) => actual[i]! - prediction.value);
-  return {
-    model: forecast.model,
-    horizon_days: holdout,
-    mae: meanOf(errors.map(Math.abs)),
-    rmse: Math.sqrt(meanOf(errors.map((e) => e * e))),
-    mape: actual.some((value) => value === 0) ? null : 100 * meanOf(errors.map((e, i) => Math.abs(e) / actual[i]!)),
-  };
+  const held = holdoutForecast(daily);
+  return held ? scoreHoldout(held) : null;
 }
 
 function predictionsWithIntervals(points: readonly number[], variances: readonly number[], z: number): Prediction[] {

@@ -1,6 +1,7 @@
 // computeFeatures against hand-computed values (the arithmetic is in the comments), and nulls for every zero denominator.
 import { describe, expect, it } from "vitest";
-import { audienceOverlap, computeFeatures, creativeFatigue, featureWindows } from "../../../src/ads/features/compute-features";
+import { audienceOverlap, computeFeatures, creativeFatigue, featureWindows, lookbackTotals } from "../../../src/ads/features/compute-features";
+import { addDays } from "../../../src/ads/report-day";
 import type { EntityType } from "../../../src/ads/entity-levels";
 import type { AdEntity, InsightDay } from "../../../src/ads/insight-day";
 
@@ -217,5 +218,31 @@ describe("creativeFatigue", () => {
     expect(creativeFatigue(0.5, 0.1)).toBe(0); // CTR rose: not fatigue
     expect(creativeFatigue(-0.2, -0.3)).toBe(0); // frequency fell
     expect(creativeFatigue(null, -0.3)).toBeNull();
+  });
+});
+
+describe("the look-back summed apart (as the store does it in SQL)", () => {
+  it("gives the same features from the last 14 days plus the look-back totals as from all 35 days", () => {
+    // Ads with delivery starting at different points of the look-back (one paused for the last 10 days), so the prior
+    // 28 days, the first delivery and REACTIVATE's inputs all differ from the 14 daily rows.
+    const days = new Map<string, InsightDay[]>();
+    const starts: Record<string, number> = { A1: 0, A2: 20, A3: 30 };
+    for (const [id, start] of Object.entries(starts)) {
+      const list: InsightDay[] = [];
+      for (let k = start; k < 35; k++) {
+        if (id === "A1" && k >= 25) continue;
+        list.push(day(id, addDays(AS_OF, k - 34), { spend: 10 + ((k * 7) % 5), impressions: 1000 + k, reach: 600, clicks: 10 + (k % 3), leads: k % 4 === 0 ? 0 : 1 }));
+      }
+      days.set(id, list);
+    }
+    const entities = ["A1", "A2", "A3"].map((id) => entity("ad", id, "S1"));
+    const full = computeFeatures({ entityType: "ad", configId: 7, asOfDate: AS_OF, entities, days, parentDays: new Map() });
+    const from = featureWindows(AS_OF).prev.from;
+    const recent = new Map([...days].map(([id, list]) => [id, list.filter((d) => d.date >= from)]));
+    const history = new Map([...days].map(([id, list]) => [id, lookbackTotals(list, AS_OF)]));
+    const split = computeFeatures({ entityType: "ad", configId: 7, asOfDate: AS_OF, entities, days: recent, parentDays: new Map(), history });
+    expect(split).toEqual(full);
+    expect(full.map((f) => f.delivery_history_days)).toEqual([35, 15, 5]);
+    expect(full[0]!.spend_prior_28d).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { dailySeries, forecastEntity } from "../../../src/ads/forecasts/entity-forecast";
 import type { InsightDay } from "../../../src/ads/insight-day";
 import { addDays } from "../../../src/ads/report-day";
-import { forecastDailySeries } from "../../../src/stats/forecast/popularity-forecast";
+import { backtestDailySeries, forecastDailySeries } from "../../../src/stats/forecast/popularity-forecast";
 
 const day = (date: string, spend: number, leads: number): InsightDay => ({ entityId: "c1", date, spend, impressions: 1000, reach: 900, clicks: 10, leads, frequency: null });
 const history = (n: number, last: string, f: (i: number) => [number, number]) => Array.from({ length: n }, (_, i) => day(addDays(last, i - n + 1), ...f(i)));
@@ -39,6 +39,9 @@ describe("forecastEntity", () => {
     const leads = forecastDailySeries(series.leads, 5);
     expect(f.spend.predictions.map((p) => p.value)).toEqual(spend.predictions.map((p) => p.value));
     expect(f.spend.model).toBe("holt_winters_weekly_v1");
+    // The hold-out fit is shared with CPL's backtest, and scores exactly as the popularity forecast's backtest does.
+    expect(f.spend.backtest).toEqual({ metric: "spend", ...backtestDailySeries(series.spend) });
+    expect(f.leads.backtest).toEqual({ metric: "leads", ...backtestDailySeries(series.leads) });
     f.cpl.predictions.forEach((p, k) => {
       const s = spend.predictions[k]!;
       const l = leads.predictions[k]!;
