@@ -11,8 +11,9 @@ export type SplitTraits = { keep: Record<string, unknown>; personal: Record<stri
  */
 const PERSONAL_TRAITS = new Set(["name", "avatar", "age", "gender", "description", "website", "title"]);
 
-function personal(key: string, value: unknown, allowedKeys: ReadonlySet<string>): boolean {
-  if (allowedKeys.has(key)) return false;
+function personal(key: string, stored: string, value: unknown, allowedKeys: ReadonlySet<string>): boolean {
+  // The allow-list names keys as they are stored (`traits.email_verified`), as the guard reads it afterwards.
+  if (allowedKeys.has(stored)) return false;
   if (!key.includes(".") && PERSONAL_TRAITS.has(splitKeyWords(key).join("_"))) return true;
   if (blockedKey(key, value, allowedKeys)) return true;
   const values = Array.isArray(value) ? value : [value];
@@ -27,10 +28,11 @@ function personal(key: string, value: unknown, allowedKeys: ReadonlySet<string>)
 export function splitTraits(flat: Record<string, unknown>, allowedKeys: ReadonlySet<string>, prefix: string): SplitTraits {
   const out: SplitTraits = { keep: {}, personal: {} };
   for (const [key, value] of Object.entries(flat)) {
-    if (!personal(key, value, allowedKeys)) {
-      out.keep[`${prefix}.${key}`] = value;
+    const stored = `${prefix}.${key}`;
+    if (!personal(key, stored, value, allowedKeys)) {
+      out.keep[stored] = value;
     } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      out.personal[`${prefix}.${key}`] = value;
+      out.personal[stored] = value;
     }
   }
   return out;

@@ -78,8 +78,9 @@ describe("splitTraits", () => {
     expect(split.keep).toEqual({ "traits.plan": "pro", "traits.logins": 5, "traits.company.name": "Acme" });
     expect(Object.keys(split.personal).sort()).toEqual(["traits.address.city", "traits.contact", "traits.email", "traits.firstName", "traits.name", "traits.phone"]);
   });
-  it("a key the project allows is kept (its value is still checked later by the guard)", () => {
-    expect(splitTraits({ email_verified: true }, new Set(["email_verified"]), "traits").keep).toEqual({ "traits.email_verified": true });
+  it("a key the project allows (as stored, with its prefix) is kept (its value is still checked later by the guard)", () => {
+    expect(splitTraits({ email_verified: true }, new Set(["traits.email_verified"]), "traits").keep).toEqual({ "traits.email_verified": true });
+    expect(splitTraits({ email_verified: true }, new Set(["email_verified"]), "traits").keep).toEqual({});
   });
 });
 
