@@ -15,7 +15,7 @@ function personal(key: string, stored: string, value: unknown, allowedKeys: Read
   // The allow-list names keys as they are stored (`traits.email_verified`), as the guard reads it afterwards.
   if (allowedKeys.has(stored)) return false;
   if (!key.includes(".") && PERSONAL_TRAITS.has(splitKeyWords(key).join("_"))) return true;
-  if (blockedKey(key, value, allowedKeys)) return true;
+  if (blockedKey(key, value)) return true;
   const values = Array.isArray(value) ? value : [value];
   return values.some((v) => piiInScalar(v, key) !== undefined);
 }
