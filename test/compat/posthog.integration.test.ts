@@ -200,3 +200,20 @@ describe("posthog-js config and flags", () => {
     expect((await json("/flags/?v=2", { token: "pk_unknown", distinct_id: "d" })).status).toBe(401);
   });
 });
+
+describe("rate limits on compat routes", () => {
+  it.each(["/v1/page", "/e/", "/e", "/flags/", "/array/{key}/config"])("%s counts each request once against the key's ingest limit", async (path) => {
+    const p = await compatProject();
+    const send = () =>
+      path.startsWith("/array/")
+        ? call(path.replace("{key}", p.key))
+        : json(path, path === "/v1/page" ? { anonymousId: "a", writeKey: p.key } : path === "/flags/" ? { token: p.key, distinct_id: "d" } : [{ event: "$pageview", properties: { token: p.key, distinct_id: "d" } }]);
+    const first = await send();
+    const second = await send();
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const remaining = [first, second].map((r) => Number(r.headers.get("x-ratelimit-remaining")));
+    expect(Number(first.headers.get("x-ratelimit-limit"))).toBeGreaterThan(0);
+    expect(remaining[0]! - remaining[1]!).toBe(1);
+  });
+});
+
