@@ -14,6 +14,7 @@ import { GetDecision, GetDecisionType, GetLearningStatus, ListDecisionTypes, Pos
 import { ArchiveExperiment, CreateExperiment, GetExperiment, GetExperimentHistory, GetExperimentResults, ListExperiments, PostAssignment, StartExperiment, StopExperiment, UpdateExperiment } from "./experiments";
 import { ClassifyEntities, GenerateForecasts, GenerateRecommendations, GetAdEntity, GetAnomalies, ListClassifications, ListFeatures, ListForecasts, ListRecommendations, PostInsightsImport, PostDetectAnomalies, PutAdEntities, PutAdInsights, ResolveRecommendation } from "./ads";
 import { ListDeadLetters, PostCollect, PostEvents, ReplayDeadLetters } from "./ingest";
+import { mountCompatRoutes } from "./compat";
 import { ListJobRuns, RunJob } from "./jobs/routes";
 import { GetActive, GetDau, GetEventsSummary } from "./reports/activity-routes";
 import { PostCohorts } from "./reports/cohort-routes";
@@ -57,6 +58,8 @@ export function createApp() {
   app.on("POST", ["/v1/events", "/v1/collect"], corsForCaller, authenticate("publishable_key", "jwt", "operator"), rateLimit("ingest"));
   openapi.post("/v1/events", PostEvents);
   openapi.post("/v1/collect", PostCollect);
+  // Segment, PostHog and seed 002 clients, unmodified: their paths onto the same pipeline (docs/compatibility.md).
+  mountCompatRoutes(app);
 
   // Every other route: authenticate, count once against the limit, authorise, and only then read the body.
   const bearerCaller = authenticate("jwt", "operator");

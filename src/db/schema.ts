@@ -90,6 +90,24 @@ export const events = sqliteTable(
   ],
 );
 
+/**
+ * Identity links from the compatibility intake (Segment identify/alias, PostHog $identify/$create_alias): the events
+ * sent under `anonymous_id` are the identified `user_id`'s. Both ids are stored as events store them (hashed when
+ * events' user ids are). The first link of an anonymous id wins (PostHog's rule: an anonymous id merges once).
+ */
+export const identities = sqliteTable(
+  "identities",
+  {
+    projectId: text("project_id").notNull(),
+    anonymousId: text("anonymous_id").notNull(),
+    userId: text("user_id").notNull(),
+    /** Which call made the link: identify or alias. */
+    source: text("source").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.anonymousId] }), index("identities_project_user").on(t.projectId, t.userId)],
+);
+
 /** Messages that could never be written, kept for an operator to read and replay. */
 export const deadLetters = sqliteTable(
   "dead_letters",

@@ -9,7 +9,7 @@ import { ApiError } from "./errors";
 import { recentlyVerified, verifyJwt } from "./jwt";
 import type { Principal } from "./principal";
 
-type Credential = { type: "bearer"; token: string } | { type: "publishable_key"; key: string };
+export type Credential = { type: "bearer"; token: string } | { type: "publishable_key"; key: string };
 
 /** Where a credential may come from: a bearer token, the X-Edgeloop-Key header, or ?key= (navigator.sendBeacon cannot set headers). */
 export function presentedCredential(c: AppContext): Credential | null {
@@ -32,7 +32,7 @@ function operatorTokenDigest(token: string): Promise<ArrayBuffer> {
   return operatorDigest.digest;
 }
 
-async function principalFor(c: AppContext, credential: Credential): Promise<Principal> {
+export async function principalFor(c: AppContext, credential: Credential): Promise<Principal> {
   const cfg = config(c.env);
   if (credential.type === "bearer") {
     // A backend presents the same JWT on every request: one verified within the last minute is not ADMIN_TOKEN (that

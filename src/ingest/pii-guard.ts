@@ -17,10 +17,13 @@ export const PII_LIMITS = {
 export const KEY_PATTERN = /^[A-Za-z0-9_$][A-Za-z0-9_.\-:$/]{0,63}$/;
 
 export type PiiViolation = { code: string; message: string };
+export type PiiLimits = { [K in keyof typeof PII_LIMITS]: number };
 
 export type PiiGuardOptions = {
   /** The project's allow-list: these exact keys skip the key rules. Their values are still checked. */
   allowedKeys?: ReadonlySet<string>;
+  /** Shape limits other than PII_LIMITS: the compatibility intake raises them to what the Segment and PostHog SDKs send. */
+  limits?: PiiLimits;
 };
 
 const WHY: Record<BlockedEntry["kind"], string> = {
@@ -66,11 +69,11 @@ export function piiInScalar(value: unknown, key = ""): PiiKind | undefined {
   return undefined;
 }
 
-function scalarViolation(field: string, key: string, value: unknown): PiiViolation | undefined {
+function scalarViolation(field: string, key: string, value: unknown, limits: PiiLimits): PiiViolation | undefined {
   if (value === null || typeof value === "boolean") return undefined;
   if (typeof value === "number" && !Number.isFinite(value)) return { code: "invalid_value", message: `${field}.${key} must be a finite number` };
-  if (typeof value === "string" && value.length > PII_LIMITS.maxStringLength) {
-    return { code: "value_too_long", message: `${field}.${key} is longer than ${PII_LIMITS.maxStringLength} characters` };
+  if (typeof value === "string" && value.length > limits.maxStringLength) {
+    return { code: "value_too_long", message: `${field}.${key} is longer than ${limits.maxStringLength} characters` };
   }
   if (typeof value !== "number" && typeof value !== "string") {
     return { code: "not_flat", message: `${field}.${key} must be a string, number, boolean, null or a short array of those` };
@@ -85,9 +88,10 @@ export function checkFlatObject(field: "context" | "properties", obj: unknown, o
   if (typeof obj !== "object" || Array.isArray(obj)) return [{ code: "invalid_field", message: `${field} must be a JSON object` }];
   const entries = Object.entries(obj as Record<string, unknown>);
   const violations: PiiViolation[] = [];
-  if (entries.length > PII_LIMITS.maxKeys) violations.push({ code: "too_many_keys", message: `${field} has more than ${PII_LIMITS.maxKeys} keys` });
-  if (new TextEncoder().encode(JSON.stringify(obj)).length > PII_LIMITS.maxObjectBytes) {
-    violations.push({ code: "object_too_large", message: `${field} is larger than ${PII_LIMITS.maxObjectBytes} bytes` });
+  const limits = opts.limits ?? PII_LIMITS;
+  if (entries.length > limits.maxKeys) violations.push({ code: "too_many_keys", message: `${field} has more than ${limits.maxKeys} keys` });
+  if (new TextEncoder().encode(JSON.stringify(obj)).length > limits.maxObjectBytes) {
+    violations.push({ code: "object_too_large", message: `${field} is larger than ${limits.maxObjectBytes} bytes` });
   }
   for (const [key, value] of entries) {
     // A key is a name, not data: one that is not identifier-like (an email, a sentence) is refused without being echoed.
@@ -101,15 +105,15 @@ export function checkFlatObject(field: "context" | "properties", obj: unknown, o
       continue;
     }
     if (Array.isArray(value)) {
-      if (value.length > PII_LIMITS.maxArrayLength) {
-        violations.push({ code: "array_too_long", message: `${field}.${key} has more than ${PII_LIMITS.maxArrayLength} items` });
+      if (value.length > limits.maxArrayLength) {
+        violations.push({ code: "array_too_long", message: `${field}.${key} has more than ${limits.maxArrayLength} items` });
         continue;
       }
-      const bad = value.map((item) => (Array.isArray(item) ? { code: "not_flat", message: `${field}.${key} must not nest arrays` } : scalarViolation(field, key, item))).find(Boolean);
+      const bad = value.map((item) => (Array.isArray(item) ? { code: "not_flat", message: `${field}.${key} must not nest arrays` } : scalarViolation(field, key, item, limits))).find(Boolean);
       if (bad) violations.push(bad);
       continue;
     }
-    const bad = scalarViolation(field, key, value);
+    const bad = scalarViolation(field, key, value, limits);
     if (bad) violations.push(bad);
   }
   return violations;

@@ -1,6 +1,6 @@
 // Validates each raw event on its own, so one bad event is rejected by index while the good ones beside it go on.
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "../http/json-depth";
-import { checkFlatObject } from "./pii-guard";
+import { checkFlatObject, type PiiLimits } from "./pii-guard";
 import { DEFAULT_PII_SETTINGS, screenIdentifier, type PiiSettings } from "./pii/identifiers";
 import { incomingEventSchema, type IncomingEvent, type Rejection } from "./event-schema";
 
@@ -20,6 +20,8 @@ export type ValidationContext = {
   canPseudonymize?: boolean;
   /** A user JWT's sub: it replaces the body's user_id in storage, so it is the user_id checked. */
   subject?: string;
+  /** context/properties shape limits other than the guard's defaults (the compatibility intake's, src/compat). */
+  limits?: PiiLimits;
 };
 
 export type ValidEvent = {
@@ -77,7 +79,7 @@ export function validateEvent(raw: unknown, index: number, ctx: ValidationContex
     if (verdict.action === "refuse") return reject("pii_value", verdict.message);
     if (verdict.action === "pseudonymize") pseudonymize.push(field);
   }
-  const opts = { allowedKeys: pii.allowedKeys };
+  const opts = { allowedKeys: pii.allowedKeys, ...(ctx.limits ? { limits: ctx.limits } : {}) };
   const violation = [...checkFlatObject("context", event.context, opts), ...checkFlatObject("properties", event.properties, opts)][0];
   if (violation) return reject(violation.code, violation.message);
 

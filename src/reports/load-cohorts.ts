@@ -1,4 +1,5 @@
 // loadCohorts: reads a project's cohort users and their activity from D1 and builds the weekly retention table.
+import { RESOLVED_EVENTS_SQL } from "../compat/identities";
 import { buildCohorts, type CohortReport } from "./cohorts";
 
 // Every UTC offset in use is a multiple of 15 minutes, so activity bucketed to 15 minutes never crosses a local
@@ -19,16 +20,18 @@ export type CohortQuery = {
 };
 
 export async function loadCohorts(d1: D1Database, q: CohortQuery): Promise<CohortReport> {
-  const cohortSql = `SELECT user_id, min(occurred_at) AS cohort_at FROM events
-      WHERE project_id = ?1 AND user_id IS NOT NULL AND (?4 IS NULL OR event_name = ?4) GROUP BY user_id HAVING cohort_at BETWEEN ?2 AND ?3`;
+  // Users are people: an anonymous id that an identify/alias linked to a user counts as that user (src/compat).
+  const resolved = `resolved AS (${RESOLVED_EVENTS_SQL} AND e.user_id IS NOT NULL)`;
+  const cohortSql = `SELECT user_id, min(occurred_at) AS cohort_at FROM resolved
+      WHERE (?4 IS NULL OR event_name = ?4) GROUP BY user_id HAVING cohort_at BETWEEN ?2 AND ?3`;
   const [users, activity] = await d1.batch<Record<string, unknown>>([
-    d1.prepare(cohortSql).bind(q.projectId, q.start, q.end, q.signupEvent),
+    d1.prepare(`WITH ${resolved} ${cohortSql}`).bind(q.projectId, q.start, q.end, q.signupEvent),
     d1
       .prepare(
-        `WITH cohort AS (${cohortSql})
+        `WITH ${resolved}, cohort AS (${cohortSql})
          SELECT DISTINCT e.user_id, (e.occurred_at / ${ACTIVITY_BUCKET_MS}) * ${ACTIVITY_BUCKET_MS} AS active_at
-           FROM events AS e JOIN cohort AS c ON c.user_id = e.user_id
-          WHERE e.project_id = ?1 AND e.occurred_at >= c.cohort_at AND e.occurred_at < ?5`,
+           FROM resolved AS e JOIN cohort AS c ON c.user_id = e.user_id
+          WHERE e.occurred_at >= c.cohort_at AND e.occurred_at < ?5`,
       )
       .bind(q.projectId, q.start, q.end, q.signupEvent, Math.min(q.now, q.end + (q.weeks + 2) * WEEK_MS)),
   ]);

@@ -43,7 +43,12 @@ export class GetUserAnalytics extends ApiRoute {
     const includePredictions = query.include_predictions === "true";
     const key = reportCacheKey("user_analytics", projectId, { user: storedId, includePredictions, time_zone: project.timeZone });
     return cachedReport(key, REPORT_TTL_SECONDS.user_analytics, async () => {
-      const { results } = await c.env.DB.prepare("SELECT event_name, occurred_at, resource_type, properties FROM events WHERE project_id = ?1 AND user_id = ?2 ORDER BY occurred_at")
+      // A user's events include those sent under the anonymous ids an identify/alias linked to them (src/compat).
+      const { results } = await c.env.DB.prepare(
+        `SELECT event_name, occurred_at, resource_type, properties FROM events
+          WHERE project_id = ?1 AND (user_id = ?2 OR user_id IN (SELECT anonymous_id FROM identities WHERE project_id = ?1 AND user_id = ?2))
+          ORDER BY occurred_at`,
+      )
         .bind(projectId, storedId)
         .all<UserEvent>();
       return { user_id: params.user_id, ...analyzeUser(results, { now: Date.now(), timeZone: project.timeZone, includePredictions }) };

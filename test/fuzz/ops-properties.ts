@@ -12,6 +12,9 @@ const KNOWN_PATHS = [
   "/v1/downloads/:x", "/v1/forecasts/popularity", "/v1/users/:x/analytics", "/v1/admin/projects", "/v1/admin/projects/:x", "/v1/admin/projects/:x/keys",
   "/v1/admin/projects/:x/keys/:x", "/v1/admin/projects/:x/event-names", "/v1/admin/projects/:x/decision-types", "/v1/admin/projects/:x/decision-types/:x",
   "/v1/admin/jobs/:x", "/v1/admin/jobs/runs", "/v1/admin/dead-letters", "/v1/admin/dead-letters/replay",
+  // The compatibility intake (src/compat): Segment, PostHog and seed 002 paths.
+  "/v1/batch", "/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias", "/batch/", "/capture/", "/e/", "/i/v0/e/",
+  "/flags/", "/decide/", "/array/:x/config", "/array/:x/config.js", "/api/analytics/ingest",
 ];
 
 const path = fc.oneof(

@@ -11,7 +11,7 @@
  * - `tradeOff` marks a harmless value the guard refuses on purpose (docs/ingestion.md §3 names each).
  */
 export type CorpusCase = {
-  set: "posthog" | "segment" | "pii-keys" | "pii-values" | "harmless-keys" | "harmless-values";
+  set: "posthog" | "segment" | "seed002" | "pii-keys" | "pii-values" | "harmless-keys" | "harmless-values";
   key: string;
   value: unknown;
   pii: boolean;
@@ -24,7 +24,7 @@ export type CorpusCase = {
 const UA_CHROME = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 const UUID7 = "018f4a2e-7b3c-7d4e-8f9a-0b1c2d3e4f5a";
 
-const standard = (set: "posthog" | "segment", entries: Record<string, unknown>, issue: string[] = []): CorpusCase[] =>
+const standard = (set: "posthog" | "segment" | "seed002", entries: Record<string, unknown>, issue: string[] = []): CorpusCase[] =>
   Object.entries(entries).map(([key, value]) => ({ set, key, value, pii: false, ...(issue.includes(key) ? { issue: true as const } : {}) }));
 
 /** posthog-js `$pageview` properties (browser SDK 1.x). */
@@ -193,6 +193,107 @@ export const SEGMENT_EVENTS = standard("segment", {
   image_url: "https://www.example.com/product/path.jpg",
 });
 
+/**
+ * What the compatibility intake stores from posthog-node 5.x and posthog-js beyond the $pageview above (src/compat:
+ * nested objects flattened with dots, `$set` person properties under `$set.`): identify, alias, groups, flags,
+ * autocapture and exceptions, and the intake's own `$event_original` / `$compat_dropped_values`.
+ */
+export const POSTHOG_OTHER_EVENTS = standard("posthog", {
+  $lib: "posthog-node",
+  $lib_version: "5.70.0",
+  $geoip_disable: true,
+  $anon_distinct_id: "018f4a2e-7b3c-7d4e-8f9a-0b1c2d3e4f60",
+  "$set.plan": "pro",
+  "$set.$browser": "Chrome",
+  "$set.$current_url": "https://app.example.com/",
+  "$set_once.$initial_referrer": "$direct",
+  "$set_once.$initial_referring_domain": "$direct",
+  "$set_once.$initial_utm_source": "newsletter",
+  "$set_once.$initial_pathname": "/",
+  "$set_once.first_seen": "2026-01-01",
+  alias: "anon-legacy-1",
+  "$groups.company": "acme",
+  $group_type: "company",
+  $group_key: "acme",
+  "$group_set.industry": "software",
+  $feature_flag: "new-onboarding",
+  $feature_flag_response: "test",
+  $feature_flag_payload: null,
+  $event_type: "click",
+  $ce_version: 1,
+  $el_text: "Start free trial",
+  $elements_chain: 'button.btn.btn-primary:attr__class="btn btn-primary"nth-child="2"nth-of-type="1"text="Start free trial";div.hero:nth-child="1"',
+  $exception_type: "TypeError",
+  $exception_message: "Cannot read properties of undefined (reading 'map')",
+  $exception_level: "error",
+  $exception_fingerprint: "a1b2c3d4",
+  $session_recording_canvas_recording: false,
+  $is_identified: true,
+  $event_original: "$identify",
+  $compat_dropped_values: 2,
+});
+
+/** @segment/analytics-node 3.x (and the HTTP API's other calls) as the intake stores them. */
+export const SEGMENT_NODE_EVENTS = standard("segment", {
+  "library.name": "@segment/analytics-node",
+  "library.version": "3.1.0",
+  "context.library.name": "@segment/analytics-node",
+  "_metadata.jsRuntime": "node",
+  "traits.plan": "pro",
+  "traits.logins": 5,
+  "traits.createdAt": "2026-01-01T00:00:00.000Z",
+  "traits.company.name": "Acme",
+  "traits.company.industry": "Software",
+  "traits.company.employee_count": 120,
+  "traits.company.plan": "enterprise",
+  group_id: "acme",
+  "group_traits.industry": "software",
+  "group_traits.employees": 120,
+  previous_id: "anon-9",
+  $event_original: "Order Completed",
+  "os.name": "macOS",
+  "os.version": "14.2",
+  "device.type": "desktop",
+  "device.manufacturer": "Apple",
+  "device.model": "MacBookPro18,3",
+  "app.name": "Example",
+  "app.version": "1.2.0",
+  "app.build": "1042",
+  "network.wifi": true,
+  "network.cellular": false,
+  "screen.width": 1920,
+  "screen.height": 1080,
+  "screen.density": 2,
+  "page.hash": "#pricing",
+  "userAgentData.brands.1.brand": "Google Chrome",
+  "userAgentData.brands.1.version": "120",
+  groupId: "acme",
+  "products.0.product_id": "507f1f77bcf86cd799439011",
+  "products.0.sku": "G-32",
+  "products.0.name": "Monopoly: 3rd Edition",
+  "products.0.price": 19,
+  "products.0.quantity": 1,
+  "products.0.category": "Games",
+  "products.0.url": "https://www.example.com/product/path",
+  "products.0.image_url": "https://www.example.com/product/path.jpg",
+});
+
+/** Seed 002's events: the envelope's src and its documented payloads (page, click, course, search). */
+export const SEED002_EVENTS = standard("seed002", {
+  src: "web_app",
+  page: "/dashboard",
+  referrer: "/login",
+  session_id: "sess-456",
+  button_id: "save_profile",
+  course_id: "course-123",
+  completion_time: 3600,
+  score: 85,
+  query_length: 12,
+  results_count: 40,
+  video_id: "vid-9",
+  error_code: "E_TIMEOUT",
+});
+
 const keys = (set: "pii-keys" | "harmless-keys", pii: boolean, entries: Array<[string, unknown]>, issue: string[] = []): CorpusCase[] =>
   entries.map(([key, value]) => ({ set, key, value, pii, ...(issue.includes(key) ? { issue: true as const } : {}) }));
 
@@ -315,4 +416,4 @@ export const HARMLESS_VALUES = vals("harmless-values", false, [
   [4539148803436467, { key: "order_number", tradeOff: true }], ["1 234 567 890", { tradeOff: true }],
 ]);
 
-export const CORPUS: readonly CorpusCase[] = [...POSTHOG_PAGEVIEW, ...SEGMENT_EVENTS, ...PII_KEYS, ...HARMLESS_KEYS, ...PII_VALUES, ...HARMLESS_VALUES];
+export const CORPUS: readonly CorpusCase[] = [...POSTHOG_PAGEVIEW, ...POSTHOG_OTHER_EVENTS, ...SEGMENT_EVENTS, ...SEGMENT_NODE_EVENTS, ...SEED002_EVENTS, ...PII_KEYS, ...HARMLESS_KEYS, ...PII_VALUES, ...HARMLESS_VALUES];
