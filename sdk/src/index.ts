@@ -244,7 +244,9 @@ export function createAnalytics(options: AnalyticsOptions): Analytics {
       anonymousId = newAnonymousId();
     },
     async decide(decisionType, context = {}, opts = {}) {
-      const body = JSON.stringify({ decision_type: decisionType, unit_id: userId ?? anonymousId, context, request_id: uuid(), ...opts });
+      // Field by field: an option given as undefined must not wipe its default.
+      const { unit_id = userId ?? anonymousId, request_id = uuid(), resource_type, resource_id } = opts;
+      const body = JSON.stringify({ decision_type: decisionType, unit_id, context, request_id, resource_type, resource_id });
       for (let n = 0; ; n++) {
         const res = await send(`${endpoint}/v1/decisions`, { method: "POST", headers: await headers(), body });
         const json = await res.json().catch(() => ({}));

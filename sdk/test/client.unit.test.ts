@@ -272,6 +272,13 @@ describe("createAnalytics: identity and decisions", () => {
     expect(stored().at(-1)).toMatchObject({ decision_id: decision.decision_id, policy_id: "image_pregen_bandit_v0" });
   });
 
+  it("decide() keeps its defaults for options given as undefined", async () => {
+    const { analytics, calls } = setup([json(200, { decision_id: "d1", policy_id: "p1" })], { token: "jwt" });
+    await analytics.decide("image_pregen", undefined, { unit_id: undefined, request_id: undefined });
+    expect(calls[0]!.body).toMatchObject({ unit_id: analytics.anonymousId, context: {} });
+    expect(calls[0]!.body.request_id).toMatch(UUID);
+  });
+
   it("decide() rejects with the server's code when refused", async () => {
     const { analytics } = setup([json(403, { error: { code: "forbidden", message: "Publishable keys can only send events" } })]);
     await expect(analytics.decide("image_pregen")).rejects.toMatchObject({ code: "forbidden", status: 403, message: "Publishable keys can only send events" });
