@@ -57,7 +57,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "sdk/test/*.unit.test.ts"],
     setupFiles: ["./test/setup.ts"],
     // The Worker logs a JSON line per request; show them only for failing tests.
     silent: "passed-only",
