@@ -1,5 +1,5 @@
 // A tiny static server on its own port (another origin than the Worker's, as a customer's site would be): the test
-// pages, the built SDK from sdk/dist, and the React test app bundled on start.
+// pages, the built SDK from sdk/dist, and the React test app and posthog-js bundled on start.
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -19,13 +19,17 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>edgeloop sdk test</tit
   window.edgeloop = { createAnalytics };
 </script>`;
 const OTHER = `<!doctype html><meta charset="utf-8"><title>elsewhere</title><p>Another page</p>`;
+// posthog-js, unmodified, as a site that already uses it would load it (bundled from node_modules: no CDN here).
+const POSTHOG = `<!doctype html><meta charset="utf-8"><title>posthog-js test</title><p>posthog-js page</p>
+<script src="/posthog.js"></script>`;
 const REACT = `<!doctype html><meta charset="utf-8"><title>react test</title><div id="root"></div>
 <script type="module" src="/react-app.js"></script>`;
 
 export async function startStaticServer() {
   // The app imports the hook from sdk/dist as a customer would import the package; react comes from node_modules.
   const app = await build({ entryPoints: [path.join(HERE, "react-app.tsx")], bundle: true, format: "esm", write: false, jsx: "automatic", define: { "process.env.NODE_ENV": '"production"' }, logLevel: "silent" });
-  const files = { "/page.html": PAGE, "/other.html": OTHER, "/react.html": REACT, "/react-app.js": app.outputFiles[0].text };
+  const posthog = await build({ stdin: { contents: 'import posthog from "posthog-js"; window.posthog = posthog;', resolveDir: HERE }, bundle: true, format: "iife", write: false, logLevel: "silent" });
+  const files = { "/page.html": PAGE, "/other.html": OTHER, "/react.html": REACT, "/react-app.js": app.outputFiles[0].text, "/posthog.html": POSTHOG, "/posthog.js": posthog.outputFiles[0].text };
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://x").pathname;
     let body = files[pathname];

@@ -113,12 +113,15 @@ const IPV4_EXACT = new RegExp(String.raw`^${OCTET}(?:\.${OCTET}){3}$`);
  * A dotted quad whose parts are all ≤ 255 is an IPv4 address, also when it could be a version ("1.2.3.4"): the
  * guard cannot tell, and an address is the costlier miss. One exception: a quad that is the version of a product
  * token, right after a letter or after "name/" or "name-" (`Chrome/120.0.0.0` in every reduced Chrome User-Agent,
- * `v1.2.3.4`, `build-1.2.3.4`). An address in a URL follows "//" or "@", so it is still caught.
+ * `v1.2.3.4`, `build-1.2.3.4`). An address in a URL follows "//" or "@", so it is still caught. Loopback addresses
+ * (127.0.0.0/8) are this machine, never a person's: a site run locally puts `http://127.0.0.1:3000/…` in every
+ * posthog-js `$current_url` and `$host`, and refusing them refused every local event.
  */
 function hasIpv4(normalized: string): boolean {
   for (const m of normalized.matchAll(IPV4_CANDIDATE)) {
     const before = normalized.slice(Math.max(0, m.index - 2), m.index);
     if (/[a-z]$/i.test(before) || /[a-z0-9][/_-]$/i.test(before)) continue;
+    if (m[0].startsWith("127.")) continue;
     return true;
   }
   return false;

@@ -401,7 +401,7 @@ export const HARMLESS_VALUES = vals("harmless-values", false, [
   ["15.01.2024"], ["550e8400-e29b-41d4-a716-446655440000"], [UUID7], ["da39a3ee5e6b4b0d3255bfef95601890afd80709"],
   ["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"], ["v1.2.3"], ["1.2.3"], ["10.0.19045.3803"], ["v1.2.3.4"],
   ["Chrome/120.0.0.0"], ["1.0.0+20130313144700"], ["19.99"], ["R$ 49,90"], ["$1,299.00"], [1299.5], ["https://example.com/pricing"],
-  ["https://example.com/users/42?tab=billing"], ["/checkout/step-2"], ["#section-3"], ["en-US"], ["Europe/Berlin"],
+  ["https://example.com/users/42?tab=billing"], ["http://127.0.0.1:3000/checkout", { key: "$current_url" }], ["127.0.0.1:5173", { key: "$host" }], ["/checkout/step-2"], ["#section-3"], ["en-US"], ["Europe/Berlin"],
   ["react@18.2.0"], ["@acme/sdk"], ["@mention"], ["stay at home"], ["meet at 10"], ["10:30:00"], ["std::vector"], ["20240115123456"],
   [20240115123456], [202401151234], ["123456789"], ["+1234"], ["12-34"], ["hello world"], ["SKU-4111-1111"],
   ["ord_4539148803436467"], ["/orders/4539148803436467"], ["image/png"], ["1920x1080"], ["#ff00ff"], ["rgba(0,0,0,0.5)"],
