@@ -49,6 +49,21 @@ describe("correctedTime", () => {
     expect(correctedTime({}, received)).toBe(received);
     expect(correctedTime({ timestamp: "yesterday-ish" }, received)).toBe("invalid");
   });
+  it("refuses numbers no Date holds (toISOString would throw) and ignores such a sentAt or offset", () => {
+    expect(correctedTime({ timestamp: 1e300 }, received)).toBe("invalid");
+    expect(correctedTime({ timestamp: 8.64e15 + 1 }, received)).toBe("invalid");
+    expect(correctedTime({ timestamp: "2026-11-10T11:00:00Z", sentAt: 1e300 }, received)).toBe(received - 3600_000);
+    expect(correctedTime({ offset: 1e300 }, received)).toBe(received);
+  });
+  it("a sentAt before the timestamp never puts the event after its arrival", () => {
+    expect(correctedTime({ timestamp: "2026-11-10T12:00:00Z", sentAt: "2026-11-09T12:00:00Z" }, received)).toBe(received);
+    expect(correctedTime({ timestamp: "+275760-09-13T00:00:00.000Z", sentAt: "-271821-04-20T00:00:00.000Z" }, received)).toBe(received);
+  });
+  it("a sentAt that would put the event before 1970 is ignored: the timestamp stands", () => {
+    expect(correctedTime({ timestamp: "2026-11-10T11:00:00Z", sentAt: "9999-12-31T23:59:59Z" }, received)).toBe(received - 3600_000);
+    // A dead clock (1970) is what the correction is for: the event keeps its wait before sending.
+    expect(correctedTime({ timestamp: "1970-01-01T00:05:00Z", sentAt: "1970-01-01T00:10:00Z" }, received)).toBe(received - 300_000);
+  });
 });
 
 describe("flatten", () => {

@@ -1,0 +1,56 @@
+// Compat routes against hostile or broken clients: impossible times, secrets in the config path, personal data in trait keys.
+import { describe, expect, it } from "vitest";
+import { json } from "../helpers/api";
+import { basic, compatProject, settledEvents } from "./helpers";
+
+type Answer = { accepted: number; rejected: Array<{ index: number; code: string }> };
+const iso = (ms: number) => new Date(ms).toISOString();
+const DAY = 86_400_000;
+
+describe("timestamps no Date can hold", () => {
+  it.each([
+    ["a numeric timestamp past Date's range", { timestamp: 1e300 }, ["invalid_occurred_at"]],
+    // Unreadable sentAt: the 2024 timestamp stands, and is too old.
+    ["a numeric sentAt past Date's range", { timestamp: "2024-01-01T00:00:00Z", sentAt: -1e300 }, ["occurred_at_too_old"]],
+    // sentAt before the timestamp: the event is put at its arrival instead of 10^16 ms ahead.
+    ["a skew correction past Date's range", { timestamp: "+275760-09-13T00:00:00.000Z", sentAt: "-271821-04-20T00:00:00.000Z" }, []],
+  ])("%s: answered 200 (refused by index or corrected), never a 500", async (_, times, codes) => {
+    const p = await compatProject();
+    const res = await json("/v1/batch", { batch: [{ type: "page", anonymousId: "a", messageId: "ok" }, { type: "page", anonymousId: "a", messageId: "bad", ...times }] }, basic(p.key));
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as Answer;
+    expect(answer.rejected.map((r) => [r.index, r.code])).toEqual(codes.map((code) => [1, code]));
+    expect(answer.accepted).toBe(2 - codes.length);
+  });
+
+  it("PostHog: a timestamp past Date's range is refused by index, never a 500", async () => {
+    const p = await compatProject();
+    const res = await json("/batch/", { api_key: p.key, batch: [{ event: "$pageview", distinct_id: "d", uuid: crypto.randomUUID() }, { event: "$pageview", distinct_id: "d", timestamp: 8.7e15 }] });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Answer).rejected.map((r) => r.index)).toEqual([1]);
+  });
+});
+
+describe("clock-skew correction with a broken sentAt", () => {
+  it("a sentAt earlier than the timestamp never moves the event into the future", async () => {
+    const p = await compatProject();
+    const now = Date.now();
+    // sentAt a day before the call: taken at face value the event would happen a day after it arrived.
+    const res = await json("/v1/batch", { sentAt: iso(now - DAY), batch: [{ type: "page", anonymousId: "a", timestamp: iso(now), messageId: "m" }] }, basic(p.key));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Answer).accepted).toBe(1);
+    const [row] = await settledEvents(p.id, p.key, 1);
+    expect(row!.occurred_at as number).toBeLessThanOrEqual(Date.now());
+    expect(row!.occurred_at as number).toBeGreaterThanOrEqual(now - 60_000);
+  });
+
+  it("a sentAt centuries ahead (a broken clock field, not a queue) does not send the event to year 0: the timestamp stands", async () => {
+    const p = await compatProject();
+    const now = Date.now();
+    const res = await json("/v1/batch", { sentAt: "9999-12-31T23:59:59Z", batch: [{ type: "page", anonymousId: "a", timestamp: iso(now - 60_000), messageId: "m" }] }, basic(p.key));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Answer).accepted).toBe(1);
+    const [row] = await settledEvents(p.id, p.key, 1);
+    expect(row!.occurred_at).toBe(now - 60_000);
+  });
+});
