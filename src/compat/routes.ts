@@ -134,9 +134,11 @@ export function mountCompatRoutes(app: Hono<AppEnv>): void {
   }
   app.on("POST", bothSlashes(POSTHOG_CAPTURE_PATHS), corsForCaller, compatAuth(postHogApiKey), ingestLimit, postHogCapture);
   app.on("POST", bothSlashes(POSTHOG_FLAGS_PATHS), corsForCaller, compatAuth(flagsKey), ingestLimit, (c) => c.json(flagsResponse(flagsKey(c.get("jsonBody")) ?? "", crypto.randomUUID())));
-  // posthog-js's remote config: the key is the path's; an unknown or revoked key is 401 like anywhere else.
+  // posthog-js's remote config: the key is the path's; an unknown or revoked key is 401 like anywhere else. Only ever
+  // read as a publishable key: a bearer token (the operator's, a JWT) in a URL would be logged, and echoed into a
+  // publicly cached script, and the path must not be a way to test secrets.
   const keyInPath: MiddlewareHandler<AppEnv> = async (c, next) => {
-    c.set("principal", await principalFor(c, credentialOf(c.req.param("key") ?? "")));
+    c.set("principal", await principalFor(c, { type: "publishable_key", key: c.req.param("key") ?? "" }));
     await next();
   };
   app.get("/array/:key/config", corsForCaller, keyInPath, ingestLimit, (c) => c.json(remoteConfig(keyOf(c))));

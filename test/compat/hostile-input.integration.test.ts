@@ -1,6 +1,6 @@
 // Compat routes against hostile or broken clients: impossible times, secrets in the config path, personal data in trait keys.
 import { describe, expect, it } from "vitest";
-import { json } from "../helpers/api";
+import { ADMIN_TOKEN, json, call } from "../helpers/api";
 import { basic, compatProject, settledEvents } from "./helpers";
 
 type Answer = { accepted: number; rejected: Array<{ index: number; code: string }> };
@@ -52,5 +52,24 @@ describe("clock-skew correction with a broken sentAt", () => {
     expect(((await res.json()) as Answer).accepted).toBe(1);
     const [row] = await settledEvents(p.id, p.key, 1);
     expect(row!.occurred_at).toBe(now - 60_000);
+  });
+});
+
+describe("posthog-js's remote config path", () => {
+  it("takes only a publishable key: the operator token in the path is refused, not echoed into a publicly cached script", async () => {
+    for (const path of [`/array/${ADMIN_TOKEN}/config.js`, `/array/${ADMIN_TOKEN}/config`]) {
+      const res = await call(path);
+      expect(res.status).toBe(401);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ error: { code: "invalid_key" } });
+      expect(text).not.toContain(ADMIN_TOKEN);
+    }
+  });
+
+  it("a publishable key still gets its config", async () => {
+    const p = await compatProject();
+    const res = await call(`/array/${p.key}/config`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { token: string }).token).toBe(p.key);
   });
 });
