@@ -1,5 +1,5 @@
 // Splits user traits (Segment identify traits, PostHog $set) into what may be stored and what is personal data.
-import { blockedKey, piiInScalar } from "../ingest/pii-guard";
+import { blockedKey, KEY_PATTERN, piiInScalar } from "../ingest/pii-guard";
 import { splitKeyWords } from "../ingest/pii/key-words";
 
 export type Scalar = string | number | boolean;
@@ -21,6 +21,12 @@ function personal(key: string, stored: string, value: unknown, allowedKeys: Read
 }
 
 /**
+ * A personal trait's value is stored only as an HMAC, but its key in clear and past the guard (it is added after
+ * validation): a key that is not identifier-like or is itself personal data (`{"ana@example.com": …}`) is dropped.
+ */
+const keyIsAName = (stored: string, key: string) => KEY_PATTERN.test(stored) && piiInScalar(key) === undefined;
+
+/**
  * Flat traits in, two halves out. `personal` holds what must never be stored in clear (an email, a phone, a name, an
  * address, whatever the guard's key or value rules flag, unless the project allows the key): the route drops it, or
  * stores its HMAC when the project's pii_identifiers is `pseudonymize`. Arrays of personal data are dropped outright.
@@ -31,7 +37,7 @@ export function splitTraits(flat: Record<string, unknown>, allowedKeys: Readonly
     const stored = `${prefix}.${key}`;
     if (!personal(key, stored, value, allowedKeys)) {
       out.keep[stored] = value;
-    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+    } else if ((typeof value === "string" || typeof value === "number" || typeof value === "boolean") && keyIsAName(stored, key)) {
       out.personal[stored] = value;
     }
   }

@@ -1,7 +1,7 @@
 // Compat routes against hostile or broken clients: impossible times, secrets in the config path, personal data in trait keys.
 import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, json, call } from "../helpers/api";
-import { basic, compatProject, settledEvents } from "./helpers";
+import { basic, compatProject, everythingStored, setPii, settledEvents } from "./helpers";
 
 type Answer = { accepted: number; rejected: Array<{ index: number; code: string }> };
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -71,5 +71,30 @@ describe("posthog-js's remote config path", () => {
     const res = await call(`/array/${p.key}/config`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { token: string }).token).toBe(p.key);
+  });
+});
+
+describe("personal data in trait keys", () => {
+  it("an email used as a trait's key is not stored, even when its value is pseudonymised", async () => {
+    const p = await compatProject();
+    expect((await setPii(p.id, p.admin, { pii_identifiers: "pseudonymize" })).status).toBe(200);
+    const res = await json("/v1/identify", { userId: "u-1", anonymousId: "anon-1", traits: { "ana.souza@example.com": "ana.souza@example.com", plan: "pro" } }, basic(p.key));
+    expect(res.status).toBe(200);
+    const [row] = await settledEvents(p.id, p.key, 1);
+    expect(JSON.parse(row!.properties as string)).toEqual({ "traits.plan": "pro" });
+    expect(await everythingStored(p.id)).not.toMatch(/souza|example\.com/i);
+  });
+
+  it("PostHog $set with an email key: not stored either", async () => {
+    const p = await compatProject();
+    expect((await setPii(p.id, p.admin, { pii_identifiers: "pseudonymize" })).status).toBe(200);
+    const res = await json("/batch/", {
+      api_key: p.key,
+      batch: [{ event: "$identify", distinct_id: "u-2", uuid: crypto.randomUUID(), properties: { $anon_distinct_id: "anon-2", $set: { "ana.souza@example.com": "+55 11 91234-5678", plan: "pro" } } }],
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Answer).accepted).toBe(1);
+    await settledEvents(p.id, p.key, 1);
+    expect(await everythingStored(p.id)).not.toMatch(/souza|example\.com/i);
   });
 });
