@@ -18,11 +18,14 @@ export async function storedUserId(id: string, projectId: string, cfg: Pick<Conf
 }
 
 /**
- * One statement for the request's links. The first link of an anonymous id stands (ON CONFLICT DO NOTHING): a retry
- * is a no-op, and a shared device's anonymous id is not moved from one account to the next.
+ * One statement for the request's links. The first link of an anonymous id stands (ON CONFLICT DO NOTHING), in a
+ * request as across requests: a retry is a no-op, and a shared device's anonymous id is not moved from one account to
+ * the next. Migration 0012's trigger keeps the links flat (chains point at their last user, no cycles).
  */
 export async function writeIdentityLinks(d1: D1Database, projectId: string, links: StoredLink[], now = Date.now()): Promise<void> {
-  const unique = [...new Map(links.filter((l) => l.anonymousId !== l.userId).map((l) => [l.anonymousId, l])).values()];
+  const first = new Map<string, StoredLink>();
+  for (const l of links) if (l.anonymousId !== l.userId && !first.has(l.anonymousId)) first.set(l.anonymousId, l);
+  const unique = [...first.values()];
   if (unique.length === 0) return;
   // 5 bound parameters a row: 20 rows a statement stay under D1's 100.
   const statements: D1PreparedStatement[] = [];
