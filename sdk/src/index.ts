@@ -88,6 +88,9 @@ export interface Analytics {
   readonly userId: string | undefined;
 }
 
+const isQueuedEvent = (e: unknown): e is QueuedEvent =>
+  typeof e === "object" && e !== null && typeof (e as QueuedEvent).event_id === "string" && typeof (e as QueuedEvent).event_name === "string";
+
 // sendBeacon and keepalive fetches share 64 KiB in flight per page; stay below it with room for multi-byte text.
 const MAX_BODY = 48_000;
 
@@ -105,8 +108,15 @@ export function createAnalytics(options: AnalyticsOptions): Analytics {
     store.set("anon", id);
     return id;
   };
-  let anonymousId = store.get<string>("anon") ?? newAnonymousId();
-  let userId = store.get<string>("user") ?? undefined;
+  // Stored values are read as untrusted: another script, an older SDK or a hand edit may have left any JSON there, and
+  // a wrong shape (an object as the anonymous id, null in the queue) would make every later event refused or every
+  // flush throw. Such values are set aside as absent.
+  const storedString = (key: string) => {
+    const v = store.get<unknown>(key);
+    return typeof v === "string" && v !== "" ? v : undefined;
+  };
+  let anonymousId = storedString("anon") ?? newAnonymousId();
+  let userId = storedString("user");
   let decision: { decision_id: string; policy_id: string } | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retryAt = 0;
@@ -114,8 +124,8 @@ export function createAnalytics(options: AnalyticsOptions): Analytics {
   let sending: Promise<void> | undefined;
 
   const queue = (): QueuedEvent[] => {
-    const q = store.get<QueuedEvent[]>("queue");
-    return Array.isArray(q) ? q : [];
+    const q = store.get<unknown>("queue");
+    return Array.isArray(q) ? q.filter(isQueuedEvent) : [];
   };
   const schedule = (ms: number, replace?: boolean) => {
     if (timer !== undefined && !replace) return;

@@ -284,3 +284,37 @@ describe("createAnalytics: identity and decisions", () => {
     await expect(analytics.decide("image_pregen")).rejects.toMatchObject({ code: "forbidden", status: 403, message: "Publishable keys can only send events" });
   });
 });
+
+describe("createAnalytics: hostile storage and servers", () => {
+  it("a stored queue, anonymous id, user or session of the wrong shape is set aside: the page tracks and delivers", async () => {
+    const storage = memoryStorage();
+    storage.setItem("edgeloop:queue", JSON.stringify([null, 7, "x", { event_name: "no_id" }, { event_id: "e-1", event_name: "page_view", occurred_at: "2026-11-30T11:59:00Z" }]));
+    storage.setItem("edgeloop:anon", "{}");
+    storage.setItem("edgeloop:user", "[1]");
+    storage.setItem("edgeloop:session", '{"id":5}');
+    const net = scriptedFetch([]);
+    const errors: AnalyticsError[] = [];
+    const analytics = createAnalytics({ endpoint: ENDPOINT, key: "pk_test", storage, fetch: net.fetch, onError: (e) => errors.push(e) });
+    expect(analytics.anonymousId).toMatch(UUID);
+    analytics.track("button_click");
+    await analytics.flush();
+    const sent = net.calls.flatMap(batchOf);
+    expect(sent.map((e) => e.event_name)).toEqual(["page_view", "button_click"]);
+    expect(sent[1]!.user_id).toBe(analytics.anonymousId);
+    expect(sent[1]!.client_session_id).toMatch(UUID);
+    expect(JSON.parse(storage.getItem("edgeloop:queue")!)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("a Retry-After past what setTimeout holds (2^31 ms, else it fires at once) is capped: no retry storm", async () => {
+    const { analytics, calls } = setup([json(503, {}, { "retry-after": "99999999" })], { batchSize: 1 });
+    analytics.track("button_click");
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls).toHaveLength(1);
+    // Not at once, not before an hour: the cap.
+    await vi.advanceTimersByTimeAsync(3_599_000);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toHaveLength(2);
+  });
+});
