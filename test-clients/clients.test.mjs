@@ -19,7 +19,7 @@ let key;
 before(async () => {
   worker = await startWorker();
   proxy = await startLosingProxy(worker.base, ["/v1/batch", "/batch/"]);
-  call = api(worker.base);
+  call = api(worker.base, worker.adminToken);
   project = `clients-${Date.now().toString(36)}`;
   await call("POST", "/v1/admin/projects", { id: project, name: "client tests" });
   key = JSON.parse(await call("POST", `/v1/admin/projects/${project}/keys`, { allowed_origins: ["https://app.example.com"] })).key;

@@ -1,101 +1,28 @@
-// The local Worker for the client tests: fresh state, `wrangler dev` on a free port, an answering-proxy in front, all stopped after.
-import { spawn, spawnSync } from "node:child_process";
+// The local Worker for the client tests (test-support/local-worker.mjs, fresh state), an answering-proxy in front, all stopped after.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const ADMIN_TOKEN = "clients-admin-token-0123456789abcdef";
-const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function tail(file, lines = 40) {
-  try {
-    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
+import { freePort, startWorker as startLocalWorker } from "../test-support/local-worker.mjs";
 
 /**
- * `wrangler dev` with its own persistence directory (fresh local D1, queues, DOs), migrations applied first, the
- * secrets passed as vars (no .dev.vars needed), and waits for GET /healthz. stop() ends the whole process group.
+ * `wrangler dev` with its own persistence directory (fresh local D1, queues, DOs) through the shared starter, with the
+ * settings these tests need; stop() also removes the directory.
  */
 export async function startWorker() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edgeloop-clients-"));
-  const persist = path.join(dir, "state");
-  const logFile = path.join(dir, "wrangler.log");
-  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-  const port = await freePort();
-  const vars = {
-    ADMIN_TOKEN,
-    JWT_SECRET: "clients-jwt-secret-0123456789abcdef",
-    USER_ID_SALT: "clients-user-id-salt-0123456789abcdef",
-    REPORT_RATE_LIMIT_PER_MINUTE: "6000",
-    REGISTRY_CACHE_SECONDS: "0",
+  const worker = await startLocalWorker(dir, { REPORT_RATE_LIMIT_PER_MINUTE: "6000", REGISTRY_CACHE_SECONDS: "0" });
+  const stop = async () => {
+    await worker.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   };
-  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(await freePort()), "--persist-to", persist, "--show-interactive-dev-session=false", ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
-  const out = fs.openSync(logFile, "a");
-  const child = spawn("npx", args, { cwd: ROOT, env, detached: true, stdio: ["ignore", out, out] });
-  fs.closeSync(out);
-  const base = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise((resolve) => {
-      const done = () => {
-        fs.rmSync(dir, { recursive: true, force: true });
-        resolve();
-      };
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once("exit", done);
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        return done();
-      }
-      setTimeout(() => {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }, 5000).unref();
-    });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`wrangler dev exited before it was ready:\n${tail(logFile)}`);
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`GET /healthz did not answer 200 within 120 s:\n${tail(logFile)}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return { base, stop, log: () => tail(logFile, 80) };
+  return { base: worker.base, adminToken: worker.secrets.ADMIN_TOKEN, stop, log: worker.log };
 }
 
 /** The operator's and project admin's API calls, as JSON. */
-export function api(base) {
-  return async (method, pathname, body, token = ADMIN_TOKEN) => {
+export function api(base, adminToken) {
+  return async (method, pathname, body, token = adminToken) => {
     const res = await fetch(base + pathname, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },

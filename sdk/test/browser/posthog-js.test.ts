@@ -8,7 +8,7 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openD1Reader, retrying } from "../../../bench/lib/d1-file.mjs";
 import { startStaticServer } from "./static-server.mjs";
-import { startWorker } from "./worker.mjs";
+import { startWorker } from "../../../test-support/local-worker.mjs";
 
 const PROJECT = "posthog-js-browser";
 let dir: string;

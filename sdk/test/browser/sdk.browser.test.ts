@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import { openD1Reader, retrying } from "../../../bench/lib/d1-file.mjs";
 import { createAnalytics, type AnalyticsOptions } from "../../dist/index.js";
 import { startStaticServer } from "./static-server.mjs";
-import { startWorker } from "./worker.mjs";
+import { startWorker } from "../../../test-support/local-worker.mjs";
 
 const PROJECT = "sdk-browser";
 type Worker = Awaited<ReturnType<typeof startWorker>>;

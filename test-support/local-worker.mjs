@@ -1,5 +1,6 @@
-// The real edgeloop Worker for the browser tests: local D1 migrations and `wrangler dev` on a free port, with fresh
-// secrets and its own persist dir, started and stopped as one process group, and what it logged.
+// The real edgeloop Worker for the tests that run outside workerd (the SDK's browser tests, the real clients' test): local
+// D1 migrations and `wrangler dev` on a free port, with fresh secrets and its own persist dir, started and stopped as one
+// process group, and what it logged.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -8,7 +9,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = path.join(path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");
 // Nothing that would reach the network: telemetry, the update check, the Request.cf download.
 const ENV = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
