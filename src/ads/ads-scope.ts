@@ -1,22 +1,19 @@
 // Which ad account an ads route acts on: the caller's project (an admin's JWT, or ?project= for the operator) and a config_id in it.
 import { z } from "zod";
-import { database } from "../db/client";
 import type { AppContext } from "../http/context";
 import { ApiError } from "../http/errors";
-import { projectOf, requireProjectAdmin } from "../http/principal";
-import { requireProject } from "../projects/projects";
+import { reportProject } from "../reports/report-scope";
 import type { AccountScope } from "./ads-store";
 
 /** Seed 001's config_id: a positive integer naming one ad account. */
 export const configIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe("The ad account (seed 001's config_id)");
 
-/** The project, checked: 400 for the operator without ?project=, 403 for another project's credentials, 404 if unknown. */
+/**
+ * The project, checked as the reports check theirs (reportProject): 400 for the operator without ?project=, 403 for
+ * another project's credentials, 404 if unknown.
+ */
 export async function adsProject(c: AppContext, requested: string | undefined): Promise<string> {
-  const principal = c.get("principal");
-  const projectId = projectOf(principal, requested);
-  requireProjectAdmin(principal, projectId);
-  await requireProject(database(c.env.DB), projectId);
-  return projectId;
+  return (await reportProject(c, requested)).projectId;
 }
 
 /** An account that must already hold entities (reads and ML runs): 404 ad_account_not_found otherwise. */
